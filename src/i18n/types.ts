@@ -1,0 +1,79 @@
+import type { ErrorCode, SubCode } from "../codes";
+
+export type Locale = "en" | "ko";
+export const LOCALES: readonly Locale[] = ["en", "ko"];
+
+/** What the page says about one code. Plain text only: the renderer escapes everything. */
+export interface CodeText {
+  /** Short plain-language title, e.g. "Connection timed out". */
+  readonly title: string;
+  /** One or two sentences: what went wrong, in words a visitor understands. */
+  readonly happened: string;
+  /** What a visitor can do (one or two sentences). */
+  readonly visitor: string;
+  /** What the site owner should check for this exact code: the article's causes and checks. */
+  readonly owner: readonly string[];
+}
+
+/**
+ * 500–504 change meaning when the body is Cloudflare-branded: then the edge failed, not the origin.
+ * Only what differs is given.
+ */
+export interface EdgeVariant {
+  readonly happened: string;
+  readonly owner: readonly string[];
+}
+
+export interface SubCodeText {
+  readonly title: string;
+  readonly happened: string;
+  readonly owner: readonly string[];
+}
+
+/** Labels and fixed phrases of the page, the problem+json body and the text body. */
+export interface UiText {
+  readonly whatHappened: string;
+  readonly whatCanIDo: string;
+  readonly ifVisitor: string;
+  readonly ifOwner: string;
+  readonly notYourFault: string;
+  readonly browser: string;
+  readonly edge: string;
+  readonly origin: string;
+  readonly working: string;
+  readonly failed: string;
+  readonly rayId: string;
+  readonly timeUtc: string;
+  readonly localTime: string;
+  readonly url: string;
+  readonly errorCode: string;
+  readonly subCode: string;
+  readonly details: string;
+  /** Heading of the copy-ready block for the hosting provider. */
+  readonly reportTitle: string;
+  readonly reportHint: string;
+  readonly copy: string;
+  readonly copied: string;
+  readonly tryNow: string;
+  /** Contains `{s}`: seconds until the automatic retry. */
+  readonly retryIn: string;
+  readonly retrying: string;
+  readonly retryGaveUp: string;
+  readonly noRetry: string;
+  /** Contains `{s}`: suggested wait in seconds, for codes that send no automatic retry. */
+  readonly retryAfterHint: string;
+  readonly switchLanguage: string;
+  readonly subCodeUnknown: string;
+  /** Short text for `text/plain` answers, contains `{code}`, `{title}`, `{ray}`. */
+  readonly plainHeadline: string;
+}
+
+export interface Messages {
+  readonly locale: Locale;
+  /** The language's own name, for the language switch ("English", "한국어"). */
+  readonly languageName: string;
+  readonly codes: Readonly<Record<ErrorCode, CodeText>>;
+  readonly edgeVariants: Readonly<Record<500 | 502 | 503 | 504, EdgeVariant>>;
+  readonly subCodes: Readonly<Record<SubCode, SubCodeText>>;
+  readonly ui: UiText;
+}
