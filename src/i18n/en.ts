@@ -1,0 +1,312 @@
+import type { Messages } from "./types";
+
+/** Owner steps shared by the Cloudflare-branded 500/502/503/504 variants. */
+const edgeSupport = [
+  "Contact Cloudflare support and give your domain name and the time of the error, including the time zone.",
+  "Add the URL that failed and the Ray ID shown on this page.",
+  "Open /cdn-cgi/trace on the same hostname (e.g. https://www.example.com/cdn-cgi/trace) in the browser that saw the error and include its output.",
+] as const;
+
+export const en: Messages = {
+  locale: "en",
+  languageName: "English",
+  codes: {
+    500: {
+      title: "Internal server error",
+      happened: "The website's server ran into a problem and could not complete your request.",
+      visitor: "Nothing is wrong on your side. Please try again in a few minutes.",
+      owner: [
+        "Your origin application failed while handling the request. Check the application and web server error logs around the time shown.",
+        "A frequent cause is the application losing its database connection: check that the database is up and reachable.",
+        "If you need help, give your hosting provider the error code and message, the time with time zone, and the URL.",
+      ],
+    },
+    502: {
+      title: "Bad gateway",
+      happened: "The website's server, or a service in front of it, sent back an invalid reply, so the page could not be loaded.",
+      visitor: "Nothing is wrong on your side. Trying again in a minute or two often helps.",
+      owner: [
+        "Your origin, or a proxy or load balancer in front of it, answered with 502. Check the logs of the origin and its upstream services.",
+        "Make sure the origin answers requests for this exact hostname and domain.",
+        "Look for heavy load, crashes or network failures on the origin at the time of the error.",
+        "Find applications or services that timed out or were blocked.",
+        "Ask your hosting provider for help, giving the error code, the time with time zone, and the URL.",
+      ],
+    },
+    503: {
+      title: "Service temporarily unavailable",
+      happened: "The website's server is overloaded or is limiting requests for now, so it could not show this page.",
+      visitor: "Nothing is wrong on your side. The site should be back shortly; please try again in a little while.",
+      owner: [
+        "Your origin answered with 503: it is overloaded or turning requests away. Check its load, process limits and error logs.",
+        "Ask your hosting provider whether they are rate-limiting requests to your origin server.",
+        "Give your hosting provider the error code, the time with time zone, and the URL.",
+      ],
+    },
+    504: {
+      title: "Gateway timeout",
+      happened: "The website's server, or a service behind it, took too long to answer, so the page could not be loaded.",
+      visitor: "Nothing is wrong on your side. Please try again in a couple of minutes.",
+      owner: [
+        "Your origin, or a service it depends on, answered with 504. Check which upstream call timed out.",
+        "Make sure the origin answers requests for this exact hostname and domain.",
+        "Look for heavy load, crashes or network failures on the origin at the time of the error.",
+        "Find applications or services that timed out or were blocked.",
+        "Ask your hosting provider for help, giving the error code, the time with time zone, and the URL.",
+      ],
+    },
+    520: {
+      title: "Web server returned an unknown error",
+      happened: "The website's server sent back an empty or unexpected reply that could not be understood.",
+      visitor: "Nothing is wrong on your side. Trying again in a minute may help.",
+      owner: [
+        "Check the origin's error logs for crashes of the web server or application at the time of the error.",
+        "Make sure no firewall or security tool on the origin blocks Cloudflare's IP addresses.",
+        "Keep response headers under 16 KB; oversized headers usually come from too many cookies.",
+        "The origin must always send a status code and valid headers: empty replies or connections closed before the headers cause 520.",
+        "If it persists, give Cloudflare support the full URL, the Ray ID, the /cdn-cgi/trace output and two HAR files (Cloudflare on and paused).",
+      ],
+    },
+    521: {
+      title: "Web server is down",
+      happened: "The website's server refused the connection. It may be down, or it may be blocking the connection.",
+      visitor: "Nothing is wrong on your side. If the server is only restarting, it will be back in a few minutes.",
+      owner: [
+        "Check that the web server process (e.g. nginx or Apache) is running and listening on ports 80/443.",
+        "Read the origin's error logs for crashes or shutdowns of the web server.",
+        "Make sure the firewall and any security software allow all Cloudflare IP ranges and do not block or rate-limit them.",
+        "In Full or Full (strict) SSL/TLS mode, check that a certificate (e.g. a Cloudflare Origin CA certificate) is installed on the origin.",
+        "Ask your hosting provider for help, giving the error code, the time with time zone, and the URL.",
+      ],
+    },
+    522: {
+      title: "Connection timed out",
+      happened: "The website's server did not answer in time, so the connection to it timed out.",
+      visitor: "Nothing is wrong on your side. Please try again in a few minutes.",
+      owner: [
+        "Most common: .htaccess, iptables or a firewall blocks or rate-limits Cloudflare's IPs. Ask your host to allow all Cloudflare IP ranges.",
+        "Check whether the origin is overloaded or offline and dropping incoming requests or packets.",
+        "Make sure keepalives are enabled on the origin web server.",
+        "Check that the IP in your Cloudflare DNS record matches the server IP your hosting provider currently gives you.",
+        "If it persists, ask your host for an MTR or traceroute to the Cloudflare IPs in your logs and pass the results to Cloudflare support.",
+      ],
+    },
+    523: {
+      title: "Origin is unreachable",
+      happened: "The website's server could not be reached because there is currently no network path to it.",
+      visitor: "Nothing is wrong on your side. Trying again in a few minutes may help.",
+      owner: [
+        "Check that the A or AAAA record in Cloudflare DNS holds the origin's current, correct IP address.",
+        "Ask your hosting provider to check internet routing to the origin and between Cloudflare and the origin.",
+        "If it persists, collect an MTR or traceroute from the origin to the Cloudflare IPs that connected most often before the failure.",
+        "Give your hosting provider the error code, the time with time zone, and the URL.",
+      ],
+    },
+    524: {
+      title: "A timeout occurred",
+      happened: "The website's server received the request but took too long to send back the page.",
+      visitor: "Nothing is wrong on your side. The server may be busy; please try again in a couple of minutes.",
+      owner: [
+        "Cloudflare connected, but the origin sent no HTTP response within the proxy read timeout (100 seconds by default).",
+        "Look for long-running processes, such as heavy database queries, and for overload or resource shortages on the origin.",
+        "For long jobs, answer at once and let the client poll a status URL instead of holding the request open.",
+        "Serve requests that regularly take over 100 s, such as large exports, from a subdomain that is not proxied (DNS only).",
+        "On the Enterprise plan, the proxy read timeout can be raised up to 6000 seconds (proxy_read_timeout setting).",
+      ],
+    },
+    525: {
+      title: "SSL handshake failed",
+      happened: "A secure connection to the website's server could not be set up.",
+      visitor: "Nothing is wrong on your side, and reloading will not fix it. The site owner has to correct the server's security setup.",
+      owner: [
+        "The SSL/TLS handshake between Cloudflare and the origin failed while the SSL/TLS mode is Full or Full (strict).",
+        "Make sure a valid certificate is installed on the origin; a free Cloudflare Origin CA certificate works.",
+        "Check that port 443 (or your custom HTTPS port) is open on the origin.",
+        "Make sure the origin supports SNI and shares at least one cipher suite with Cloudflare.",
+        "Check the origin's error logs at the time of the error for connections reset during the handshake.",
+      ],
+    },
+    526: {
+      title: "Invalid SSL certificate",
+      happened: "The website's security certificate could not be verified, so no safe connection to its server was made.",
+      visitor: "Nothing is wrong on your side, and reloading will not help. The site owner has to fix the certificate.",
+      owner: [
+        "The SSL/TLS mode is Full (strict) and the origin's certificate failed validation.",
+        "Check that the certificate has not expired or been revoked.",
+        "It must be signed by a certificate authority (a Cloudflare Origin CA certificate also works), not self-signed.",
+        "The requested hostname must be in the certificate's Common Name or Subject Alternative Name, and the origin must accept connections on port 443.",
+        "If you have to keep a self-signed certificate, switch the SSL/TLS mode from Full (strict) to Full.",
+      ],
+    },
+    527: {
+      title: "Railgun listener to origin error",
+      happened: "A connection between the website's services was interrupted, so the page could not be loaded.",
+      visitor: "Nothing is wrong on your side. Please try again in a few minutes.",
+      owner: [
+        "The connection between Cloudflare and your Railgun listener failed. Railgun has been discontinued, so plan to move off it.",
+        "Look for firewall interference and for network problems or packet loss between the Railgun server and Cloudflare.",
+        "Check the Railgun logs for timeouts, refused connections or TLS errors towards the origin.",
+        "For Cloudflare support, collect railgun.conf, railgun-nat.conf and the Railgun log lines showing the error.",
+      ],
+    },
+    530: {
+      title: "Origin error",
+      happened: "A setup problem on the website's side stopped the page from being loaded.",
+      visitor:
+        "Nothing is wrong on your side. Some of these problems clear up within minutes, so try again shortly; otherwise the site owner has to fix it.",
+      owner: [
+        "A 530 always comes with a 1xxx error code, shown on this page or in the response body (e.g. \"error code: 1016\").",
+        "Look up that 1xxx code in Cloudflare's documentation: the cause and the fix depend on it.",
+        "Give your hosting provider or Cloudflare support the error code and sub-code, the time with time zone, the URL and the Ray ID.",
+      ],
+    },
+  },
+  edgeVariants: {
+    500: {
+      happened: "Cloudflare, the network that delivers this website, ran into an internal problem while handling your request.",
+      owner: ["The error page is branded by Cloudflare, so the failure is on Cloudflare's side, not on your origin server.", ...edgeSupport],
+    },
+    502: {
+      happened: "Cloudflare, the network that delivers this website, could not pass your request on to the site.",
+      owner: ["The error page is branded by Cloudflare, so the failure is on Cloudflare's side, not on your origin server.", ...edgeSupport],
+    },
+    503: {
+      happened: "A Cloudflare data centre that delivers this website is having connection problems right now.",
+      owner: ["The error page is branded by Cloudflare: a Cloudflare data centre has a connectivity problem, not your origin server.", ...edgeSupport],
+    },
+    504: {
+      happened: "Cloudflare, the network that delivers this website, timed out while handling your request.",
+      owner: ["The error page is branded by Cloudflare, so the failure is on Cloudflare's side, not on your origin server.", ...edgeSupport],
+    },
+  },
+  subCodes: {
+    1000: {
+      title: "DNS points to a prohibited IP",
+      happened: "The website's address points to a server it is not allowed to use, so the page could not be loaded.",
+      owner: [
+        "An A record in your Cloudflare DNS points to a Cloudflare IP address. Change it to your origin server's IP.",
+        "If a reverse proxy (e.g. nginx proxy_pass) sends the request back through Cloudflare, point it at the origin or use a redirect.",
+        "Requests with a CF-Connecting-IP header, two X-Forwarded-For headers or one over 100 characters are also refused.",
+        "If the record points to a SaaS provider on Cloudflare, ask them to set up a custom hostname for your domain.",
+      ],
+    },
+    1001: {
+      title: "DNS resolution error",
+      happened: "The website's address could not be looked up, so its server could not be found.",
+      owner: [
+        "Check that the domain is active in a Cloudflare account; a request for a domain Cloudflare does not know ends here.",
+        "If a CNAME is involved, make sure its target exists and resolves, and that its DNS provider is online.",
+        "A domain outside Cloudflare cannot CNAME to a Cloudflare domain unless it is added to a Cloudflare account.",
+        "With Cloudflare for SaaS custom hostnames, turn off Always Online and use CNAME records, not A records, for subdomains.",
+      ],
+    },
+    1002: {
+      title: "DNS points to a prohibited IP",
+      happened: "The website's address points to a server it is not allowed to use, so the page could not be loaded.",
+      owner: [
+        "A DNS record points to a Cloudflare IP or to a local or disallowed address (e.g. 127.0.0.1). Use your origin's public IP instead.",
+        "Confirm the origin's IP address or CNAME target with your hosting provider, then update the A or CNAME record in Cloudflare DNS.",
+        "Make sure the origin resolves your own domain to its internal or public IP, so it does not send its requests back through Cloudflare.",
+      ],
+    },
+    1003: {
+      title: "Direct IP access not allowed",
+      happened: "This website can only be opened by its name, not by a numeric IP address. Please use the site's name instead.",
+      owner: [
+        "The request went to a Cloudflare IP address directly instead of to your domain name.",
+        "Use the domain name in links, bookmarks and API clients, not a Cloudflare IP.",
+        "If a service calls your site by IP, change it to send your hostname.",
+      ],
+    },
+    1004: {
+      title: "Host not configured to serve web traffic",
+      happened: "The website is not set up to serve pages at the moment. This is often temporary while its settings change.",
+      owner: [
+        "If you changed DNS recently, wait for the change to propagate; this usually clears within a few minutes.",
+        "Make sure your A records point to your origin server's IP, not to Cloudflare IP addresses.",
+        "If it lasts over five minutes, contact Cloudflare support: proxying may have been disabled for the domain (e.g. after an abuse report).",
+      ],
+    },
+    1014: {
+      title: "CNAME cross-user banned",
+      happened: "The website's address points to a site in another account, which is not allowed, so the page could not be loaded.",
+      owner: [
+        "A CNAME points to a domain in a different Cloudflare account; Cloudflare blocks this by default.",
+        "CNAMEs within one zone or between zones of the same account are fine: move the target or point to one you own.",
+        "To allow the cross-account CNAME, the target's owner has to set it up with Cloudflare for SaaS.",
+        "For an R2 custom domain, turn off zone hold on the target zone and check that the zone is not banned.",
+      ],
+    },
+    1016: {
+      title: "Origin DNS error",
+      happened: "The name of the website's server could not be found, so the page could not be loaded.",
+      owner: [
+        "Cloudflare cannot resolve your origin's hostname to an IP address.",
+        "Check that an A record with a valid origin IP exists, or that the CNAME target resolves (test with dig or a DNS lookup tool).",
+        "Check the origin hostnames in your load balancer pools and keep a fallback pool with an IP address.",
+        "For Workers subrequests to a partial (CNAME) setup zone, the hostname must exist in the Cloudflare zone itself.",
+        "For Cloudflare for SaaS, check custom hostname validation and the fallback origin record.",
+      ],
+    },
+    1018: {
+      title: "Could not find host",
+      happened: "The website's address is not ready yet or was changed recently, so it could not be found.",
+      owner: [
+        "If the domain was activated on Cloudflare recently, its settings may still be propagating; wait a few minutes.",
+        "If the domain was set up through a hosting partner, ask them whether their DNS setup failed.",
+        "If it persists, send Cloudflare support your domain, a screenshot with the Ray ID and a HAR file of the error.",
+      ],
+    },
+    1019: {
+      title: "Compute server error",
+      happened: "A program that runs this website on the network stopped with an error, so the page could not be loaded.",
+      owner: [
+        "A Cloudflare Worker on this route failed; the usual cause is a Worker that calls itself in a loop.",
+        "Make sure the Worker does not fetch a URL that is routed to the same Worker script.",
+        "Check the Worker's logs (e.g. wrangler tail) for exceptions at the time of the error.",
+      ],
+    },
+    1033: {
+      title: "Tunnel error",
+      happened: "The secure link between this website and its server is not connected right now.",
+      owner: [
+        "The hostname is served through a Cloudflare Tunnel, and no cloudflared connector is connected to it.",
+        "Make sure cloudflared is running on the origin and can reach the internet, then check the tunnel's status in the dashboard.",
+        "Check the cloudflared logs for connection errors.",
+        "To stay up when one connector fails, run more cloudflared replicas or put the tunnel behind a load balancer.",
+      ],
+    },
+  },
+  ui: {
+    whatHappened: "What happened?",
+    whatCanIDo: "What can I do?",
+    ifVisitor: "If you are a visitor of this site",
+    ifOwner: "If you own this site",
+    notYourFault: "The problem is not on your side.",
+    browser: "Browser",
+    edge: "Cloudflare",
+    origin: "Host",
+    working: "Working",
+    failed: "Error",
+    rayId: "Ray ID",
+    timeUtc: "Time (UTC)",
+    localTime: "Your local time",
+    url: "URL",
+    errorCode: "Error code",
+    subCode: "Sub-code",
+    details: "Details",
+    reportTitle: "Details for your hosting provider",
+    reportHint: "When you ask your hosting provider or Cloudflare support for help, copy this and send it along.",
+    copy: "Copy",
+    copied: "Copied",
+    tryNow: "Try now",
+    retryIn: "Retrying in {s} s…",
+    retrying: "Retrying…",
+    retryGaveUp: "Automatic retries have stopped. Please try again yourself in a little while.",
+    noRetry: "Reloading will not fix this error; the site owner has to fix it.",
+    retryAfterHint: "Try again in about {s} seconds.",
+    switchLanguage: "Switch language",
+    subCodeUnknown: "Other Cloudflare error",
+    plainHeadline: "{code} {title}: the site is having trouble. Ray ID {ray}",
+  },
+};

@@ -1,0 +1,133 @@
+/**
+ * Writes incidents to KV off the response path (`waitUntil`), within the write budget.
+ * A KV failure is counted and logged, never thrown at the visitor.
+ */
+import type { Failure } from "../classify";
+import { type Admission, type BudgetOptions, WriteBudget } from "./budget";
+import { type IncidentRecord, indexKey, recordKey, summarize } from "./schema";
+
+export interface IncidentOptions {
+  /** KV binding name. Default "INCIDENTS". */
+  readonly binding: string;
+  /** Days a record is kept. Default 30. */
+  readonly ttlDays: number;
+  /** Keep query strings in records. Default false: they often carry personal data or tokens. */
+  readonly storeQuery: boolean;
+  /** Keep the client IP (`cf-connecting-ip`). Default false. */
+  readonly storeClientIp: boolean;
+  readonly budget: BudgetOptions;
+  /** Longest wait for one KV write before it counts as failed. Default 10000. */
+  readonly writeTimeoutMs: number;
+}
+
+export interface IncidentInput {
+  readonly failure: Failure;
+  readonly rayId: string;
+  readonly time: Date;
+  readonly request: Request;
+  readonly locale: string;
+  readonly format: string;
+}
+
+/** What this isolate's recorder has done; exposed to the owner API for health checks. */
+export interface RecorderCounters {
+  stored: number;
+  suppressed: number;
+  rollups: number;
+  writeErrors: number;
+}
+
+const MAX_EVIDENCE_BODY = 1024;
+
+type CfProps = { colo?: string; country?: string; city?: string; asn?: number; httpProtocol?: string; tlsVersion?: string };
+
+export function buildRecord(input: IncidentInput, weight: number, options: IncidentOptions): IncidentRecord {
+  const { failure, request } = input;
+  const url = new URL(request.url);
+  const cf = (request as { cf?: CfProps }).cf ?? {};
+  const evidence =
+    failure.evidence.source === "response"
+      ? { ...failure.evidence, bodyPrefix: failure.evidence.bodyPrefix.slice(0, MAX_EVIDENCE_BODY) }
+      : failure.evidence;
+  const ip = request.headers.get("cf-connecting-ip");
+  const ua = request.headers.get("user-agent");
+  return {
+    v: 1,
+    ray_id: input.rayId,
+    timestamp: input.time.toISOString(),
+    error_code: failure.code,
+    error_name: failure.name,
+    error_category: failure.category,
+    hop: failure.hop,
+    kind: failure.kind,
+    ...(failure.subCode !== undefined ? { sub_code: failure.subCode } : {}),
+    method: request.method,
+    host: url.hostname,
+    path: url.pathname.slice(0, 2048),
+    ...(options.storeQuery && url.search ? { query: url.search.slice(0, 2048) } : {}),
+    ...(ua ? { user_agent: ua.slice(0, 256) } : {}),
+    locale: input.locale,
+    format: input.format,
+    ...(cf.colo ? { colo: cf.colo } : {}),
+    ...(cf.country ? { country: cf.country } : {}),
+    ...(cf.city ? { city: cf.city } : {}),
+    ...(cf.asn ? { asn: cf.asn } : {}),
+    ...(cf.httpProtocol ? { http_protocol: cf.httpProtocol } : {}),
+    ...(cf.tlsVersion ? { tls_version: cf.tlsVersion } : {}),
+    ...(options.storeClientIp && ip ? { client_ip: ip } : {}),
+    weight,
+    evidence,
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: number | null = null;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class IncidentRecorder {
+  readonly budget: WriteBudget;
+  readonly counters: RecorderCounters = { stored: 0, suppressed: 0, rollups: 0, writeErrors: 0 };
+
+  constructor(readonly options: IncidentOptions) {
+    this.budget = new WriteBudget(options.budget);
+  }
+
+  /** Decides synchronously and returns the KV work to hand to `waitUntil`. */
+  record(kv: KVNamespace, input: IncidentInput): Promise<void> {
+    const key = `${input.failure.code}|${new URL(input.request.url).hostname}`;
+    const admission: Admission = this.budget.admit(key);
+    if (admission.store) return this.#write(kv, key, buildRecord(input, admission.weight, this.options));
+    this.counters.suppressed++;
+    if (admission.flushAt === undefined) return Promise.resolve();
+    // The first suppressed failure of a window writes the roll-up when the window closes.
+    const record = buildRecord(input, 0, this.options);
+    return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, admission.flushAt! - Date.now()))).then(() => {
+      const pending = this.budget.takePending(key);
+      if (pending === 0) return;
+      this.counters.rollups++;
+      return this.#write(kv, key, { ...record, weight: pending, rollup: true });
+    });
+  }
+
+  async #write(kv: KVNamespace, key: string, record: IncidentRecord): Promise<void> {
+    const ms = Date.parse(record.timestamp);
+    const expirationTtl = Math.max(60, Math.round(this.options.ttlDays * 86_400));
+    try {
+      await withTimeout(kv.put(recordKey(record.ray_id), JSON.stringify(record), { expirationTtl }), this.options.writeTimeoutMs, "KV put");
+      await withTimeout(
+        kv.put(indexKey(ms, record.ray_id), "", { expirationTtl, metadata: summarize(record) }),
+        this.options.writeTimeoutMs,
+        "KV put",
+      );
+      this.counters.stored++;
+    } catch (err) {
+      this.counters.writeErrors++;
+      this.budget.restore(key, record.weight);
+      console.error(JSON.stringify({ msg: "incident write failed", ray_id: record.ray_id, error: String(err) }));
+    }
+  }
+}

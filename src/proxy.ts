@@ -1,0 +1,74 @@
+/**
+ * Forwarding to the origin. Bodies stream both ways; nothing here buffers.
+ */
+import type { Handler } from "hono";
+
+export interface ProxyOptions {
+  /**
+   * Where to send requests, keeping path and query. Default: undefined, i.e. the request's own
+   * URL, which on a zone route is the zone's origin.
+   */
+  readonly originUrl?: URL;
+  /** How long to wait for the origin's response headers. Default 100000 (Cloudflare's 100 s). */
+  readonly timeoutMs?: number;
+  /** The fetch to use. Default: the runtime's. */
+  readonly fetch?: typeof fetch;
+}
+
+/** Thrown when the origin could not be fetched; the original error is the `cause`. */
+export class OriginFetchError extends Error {
+  override readonly name = "OriginFetchError";
+  constructor(
+    readonly origin: URL,
+    readonly timedOut: boolean,
+    readonly elapsedMs: number,
+    options: { cause: unknown },
+  ) {
+    super(timedOut ? `origin sent no response headers within the timeout` : `origin fetch failed`, options);
+  }
+}
+
+/** The URL the origin is asked for: `originUrl`'s scheme, host and base path, the request's path and query. */
+export function originUrlFor(requestUrl: URL, originUrl: URL | undefined): URL {
+  if (!originUrl) return requestUrl;
+  const target = new URL(originUrl);
+  const base = target.pathname.endsWith("/") ? target.pathname.slice(0, -1) : target.pathname;
+  target.pathname = base + requestUrl.pathname;
+  target.search = requestUrl.search;
+  return target;
+}
+
+function forwardedRequest(request: Request, target: URL, signal: AbortSignal): Request {
+  const headers = new Headers(request.headers);
+  const incoming = new URL(request.url);
+  if (target.host !== incoming.host) {
+    headers.set("x-forwarded-host", incoming.host);
+    headers.set("x-forwarded-proto", incoming.protocol.slice(0, -1));
+  }
+  return new Request(target, { method: request.method, headers, body: request.body, redirect: "manual", signal });
+}
+
+/**
+ * Fetches `request` from the origin. Resolves with the origin's response exactly as sent;
+ * rejects with {@link OriginFetchError} when no response headers arrive.
+ */
+export async function fetchOrigin(request: Request, options: ProxyOptions = {}): Promise<Response> {
+  const target = originUrlFor(new URL(request.url), options.originUrl);
+  const timeoutMs = options.timeoutMs ?? 100_000;
+  // Only the wait for headers is bounded: the body may legitimately stream for much longer.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("origin timeout", "TimeoutError")), timeoutMs);
+  const started = Date.now();
+  try {
+    return await (options.fetch ?? fetch)(forwardedRequest(request, target, controller.signal));
+  } catch (cause) {
+    throw new OriginFetchError(target, controller.signal.aborted, Date.now() - started, { cause });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A Hono handler that answers every request from the origin. */
+export function proxy(options: ProxyOptions = {}): Handler {
+  return (c) => fetchOrigin(c.req.raw, options);
+}

@@ -1,0 +1,104 @@
+/** The HTML page: template values from the view, and the CSP that admits its inline blocks only. */
+import type { ErrorCode } from "../codes";
+import { LOCALES, messagesFor } from "../i18n";
+import { type CompiledTemplate, compile, escapeHtml, render, type TemplateValues } from "./template";
+import { reportText, type ErrorView } from "./view";
+
+export interface PageTemplates {
+  readonly page: CompiledTemplate;
+  readonly overrides: ReadonlyMap<ErrorCode, CompiledTemplate>;
+}
+
+/** Compiles the page and every override once; a broken template fails at startup, not per request. */
+export function compileTemplates(page: string, overrides: Partial<Record<ErrorCode, string>> = {}): PageTemplates {
+  const compiled = new Map<ErrorCode, CompiledTemplate>();
+  for (const [code, source] of Object.entries(overrides)) {
+    if (source !== undefined) compiled.set(Number(code) as ErrorCode, compile(source));
+  }
+  return { page: compile(page), overrides: compiled };
+}
+
+const bool = (b: boolean): string => (b ? "true" : "false");
+
+function otherLocale(v: ErrorView) {
+  const other = LOCALES.find((l) => l !== v.locale) ?? v.locale;
+  return { other, name: messagesFor(other).languageName };
+}
+
+export function pageValues(v: ErrorView, brand: string | undefined): TemplateValues {
+  const ui = v.messages.ui;
+  const { other, name } = otherLocale(v);
+  const hop = v.failure.hop;
+  const status = (h: typeof hop) => (h === hop ? ui.failed : ui.working);
+  const values: Record<string, string> = {
+    lang: v.locale,
+    doc_title: `${v.host} | ${v.code}: ${v.title}`,
+    brand: brand ?? v.host,
+    code: String(v.code),
+    title: v.title,
+    host: v.host,
+    colo: v.colo ?? "",
+    hop,
+    ray_id: v.rayId,
+    time_utc: v.timeUtc,
+    time_iso: v.time.toISOString(),
+    url: v.url,
+    sub_code: v.subCode === undefined ? "" : String(v.subCode),
+    sub_title: v.subTitle ?? "",
+    happened: v.happened,
+    visitor: v.visitor,
+    report: reportText(v),
+    retryable: bool(v.failure.retryable),
+    retry_after: v.retryAfter === null ? "" : String(v.retryAfter),
+    other_lang: other,
+    other_lang_name: name,
+    other_lang_href: `?lang=${other}`,
+    status_browser: status("browser"),
+    status_edge: status("edge"),
+    status_origin: status("origin"),
+    fail_browser: bool(hop === "browser"),
+    fail_edge: bool(hop === "edge"),
+    fail_origin: bool(hop === "origin"),
+    owner_items: v.owner.map((item) => `<li>${escapeHtml(item)}</li>`).join(""),
+  };
+  for (const [key, text] of Object.entries(ui)) values[`t.${key}`] = text;
+  return values;
+}
+
+export function renderPage(templates: PageTemplates, v: ErrorView, brand: string | undefined): { html: string; template: CompiledTemplate } {
+  const template = templates.overrides.get(v.code) ?? templates.page;
+  return { html: render(template, pageValues(v, brand)), template };
+}
+
+const cspCache = new WeakMap<CompiledTemplate, Promise<string>>();
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  let binary = "";
+  for (const b of new Uint8Array(digest)) binary += String.fromCharCode(b);
+  return `'sha256-${btoa(binary)}'`;
+}
+
+async function buildCsp(t: CompiledTemplate): Promise<string> {
+  const scripts = await Promise.all(t.scripts.map(sha256));
+  const styles = await Promise.all(t.styles.map(sha256));
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.join(" ") || "'none'"}`,
+    `style-src ${styles.join(" ") || "'none'"}`,
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** The page's Content-Security-Policy: hashes are computed once per template, then reused. */
+export function contentSecurityPolicy(t: CompiledTemplate): Promise<string> {
+  let csp = cspCache.get(t);
+  if (!csp) {
+    csp = buildCsp(t);
+    cspCache.set(t, csp);
+  }
+  return csp;
+}

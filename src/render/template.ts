@@ -1,0 +1,97 @@
+/**
+ * A tiny logic-less template language, compiled once per template:
+ * `{{name}}` escaped, `{{{name}}}` raw (only for fragments the renderer built from escaped
+ * text), `{{#name}}…{{/name}}` when set, `{{^name}}…{{/name}}` when empty or "false".
+ */
+
+export type TemplateValues = Readonly<Record<string, string | undefined>>;
+
+type Part =
+  | { readonly t: "text"; readonly s: string }
+  | { readonly t: "value"; readonly name: string; readonly raw: boolean }
+  | { readonly t: "section"; readonly name: string; readonly inverted: boolean; readonly body: readonly Part[] };
+
+export interface CompiledTemplate {
+  readonly parts: readonly Part[];
+  /** Every inline `<script>` and `<style>` body, for CSP hashes: they must not contain placeholders. */
+  readonly scripts: readonly string[];
+  readonly styles: readonly string[];
+}
+
+export class TemplateError extends Error {
+  override readonly name = "TemplateError";
+}
+
+const TOKEN = /\{\{\{\s*([\w.]+)\s*\}\}\}|\{\{\s*([#^/]?)\s*([\w.]+)\s*\}\}/g;
+
+const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"'`]/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+function parse(source: string): Part[] {
+  const root: Part[] = [];
+  const stack: { name: string; inverted: boolean; body: Part[] }[] = [];
+  let body = root;
+  let last = 0;
+  for (const m of source.matchAll(TOKEN)) {
+    if (m.index > last) body.push({ t: "text", s: source.slice(last, m.index) });
+    last = m.index + m[0].length;
+    const [, rawName, sigil, name = ""] = m;
+    if (rawName !== undefined) body.push({ t: "value", name: rawName, raw: true });
+    else if (sigil === "#" || sigil === "^") {
+      const section = { name, inverted: sigil === "^", body: [] as Part[] };
+      stack.push(section);
+      body.push({ t: "section", ...section });
+      body = section.body;
+    } else if (sigil === "/") {
+      const open = stack.pop();
+      if (open?.name !== name) throw new TemplateError(`template: {{/${name}}} closes ${open ? `{{#${open.name}}}` : "nothing"}`);
+      body = stack.at(-1)?.body ?? root;
+    } else body.push({ t: "value", name, raw: false });
+  }
+  if (stack.length > 0) throw new TemplateError(`template: {{#${stack.at(-1)?.name}}} is never closed`);
+  if (last < source.length) body.push({ t: "text", s: source.slice(last) });
+  return root;
+}
+
+function inlineBlocks(source: string, tag: "script" | "style"): string[] {
+  const blocks: string[] = [];
+  for (const m of source.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, "gi"))) {
+    const body = m[1] ?? "";
+    if (/\{\{/.test(body)) throw new TemplateError(`template: placeholders inside <${tag}> would break its CSP hash`);
+    blocks.push(body);
+  }
+  return blocks;
+}
+
+export function compile(source: string): CompiledTemplate {
+  return { parts: parse(source), scripts: inlineBlocks(source, "script"), styles: inlineBlocks(source, "style") };
+}
+
+const isSet = (v: string | undefined): boolean => v !== undefined && v !== "" && v !== "false";
+
+function renderParts(parts: readonly Part[], values: TemplateValues, out: string[]): void {
+  for (const part of parts) {
+    switch (part.t) {
+      case "text":
+        out.push(part.s);
+        break;
+      case "value": {
+        const v = values[part.name] ?? "";
+        out.push(part.raw ? v : escapeHtml(v));
+        break;
+      }
+      case "section":
+        if (isSet(values[part.name]) !== part.inverted) renderParts(part.body, values, out);
+        break;
+    }
+  }
+}
+
+export function render(template: CompiledTemplate, values: TemplateValues): string {
+  const out: string[] = [];
+  renderParts(template.parts, values, out);
+  return out.join("");
+}

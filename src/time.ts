@@ -1,0 +1,14 @@
+/** `2026-03-20 22:52:42 UTC`, the way Cloudflare prints times on its pages. */
+export function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** Seconds from a Retry-After header (delta-seconds or an HTTP date); null when absent or unusable. */
+export function parseRetryAfter(header: string | null, now: Date): number | null {
+  if (!header) return null;
+  const value = header.trim();
+  if (/^\d{1,9}$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now.getTime()) / 1000));
+}

@@ -1,0 +1,86 @@
+/**
+ * The Worker in workerd in front of real loopback origins: healthy traffic passes untouched.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOrigins } from "../../demo/origin.mjs";
+import { type RunningWorkers, startWorkers } from "../support/worker";
+
+let origins: Awaited<ReturnType<typeof startOrigins>>;
+let w: RunningWorkers;
+const BASE = "https://shop.example.com";
+
+beforeAll(async () => {
+  origins = await startOrigins();
+  w = await startWorkers([{ name: "main", vars: { ORIGIN_URL: origins.http, ORIGIN_TIMEOUT_MS: "3000" } }]);
+});
+afterAll(async () => {
+  await w?.close();
+  await origins?.close();
+});
+
+const get = (path: string, init?: RequestInit) => w.fetch("main", BASE + path, init);
+
+describe("pass-through", () => {
+  it("returns a healthy page unchanged", async () => {
+    const res = await get("/ok");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("<");
+  });
+
+  it("returns a 404 exactly as the origin sent it", async () => {
+    const res = await get("/not-found");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("x-origin")).toBe("demo");
+    expect(await res.text()).toContain("<h1>custom 404</h1>");
+  });
+
+  it("keeps several Set-Cookie headers apart", async () => {
+    const res = await get("/cookies");
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toHaveLength(3);
+    expect(cookies.map((c) => c.split(";")[0])).toEqual(["a=1", "b=2", "c=3"]);
+  });
+
+  it("forwards method, path, query, headers and body", async () => {
+    const res = await get("/echo?x=1&y=two", { method: "PUT", headers: { "x-test": "hello", "content-type": "text/plain" }, body: "payload ✓" });
+    expect(res.status).toBe(200);
+    const echo = (await res.json()) as { method: string; path: string; query: string; headers: Record<string, string>; body: string };
+    expect(echo.method).toBe("PUT");
+    expect(echo.path).toBe("/echo");
+    expect(echo.query).toContain("x=1&y=two");
+    expect(echo.headers["x-test"]).toBe("hello");
+    expect(echo.headers["x-forwarded-host"]).toBe("shop.example.com");
+    expect(echo.body).toBe("payload ✓");
+  });
+
+  it("does not follow redirects", async () => {
+    const res = await get("/redirect", { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/ok");
+  });
+
+  it("answers HEAD with headers only", async () => {
+    const res = await get("/ok", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("");
+  });
+
+  it("streams a large body through intact", async () => {
+    const res = await get("/stream/8");
+    expect(res.status).toBe(200);
+    const body = new Uint8Array(await res.arrayBuffer());
+    expect(body.byteLength).toBe(8 * 1024 * 1024);
+  });
+
+  it("relays WebSocket upgrades", async () => {
+    const res = await get("/ws", { headers: { upgrade: "websocket" } });
+    expect(res.status).toBe(101);
+    const ws = (res as unknown as { webSocket: WebSocket & { accept(): void } }).webSocket;
+    expect(ws).toBeTruthy();
+    ws.accept();
+    const echoed = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data))));
+    ws.send("ping over the edge");
+    expect(await echoed).toBe("ping over the edge");
+    ws.close();
+  });
+});
