@@ -2,6 +2,7 @@
  * The standalone Worker: config from env (once per isolate), then errorPages in front of the proxy.
  */
 import { Hono } from "hono";
+import { adminRoutes } from "./admin/routes";
 import { type Config, loadConfig } from "./config";
 import { errorPages } from "./error-pages";
 import { proxy } from "./proxy";
@@ -15,6 +16,8 @@ export function createApp(config: Config): Hono<{ Bindings: Env }> {
   const app = new Hono<{ Bindings: Env }>();
   // errorPages turns every error into the right page; this only keeps Hono from logging twice.
   app.onError((_err, c) => c.body(null, 500));
+  // Before errorPages: the owner's requests never reach the origin and are never recorded.
+  if (config.admin) app.route(config.admin.path, adminRoutes(config.admin));
   app.use(errorPages(config.errorPages));
   app.all("*", proxy(config.proxy));
   return app;

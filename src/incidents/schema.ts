@@ -3,7 +3,7 @@
  * the single place the key formats are built and parsed.
  *
  *   r:<ray_id>                     value: IncidentRecord JSON            (lookup by Ray ID: one get)
- *   t:<inverted ms>:<ray_id>       value: "", metadata: IncidentSummary  (newest-first listing)
+ *   t:<inverted ms>:<ray_id>       value: "", metadata: IncidentSummary  (newest-first listing, stats)
  *
  * Both keys expire together (`expirationTtl`). `<inverted ms>` is 9999999999999 − epoch ms,
  * zero-padded to 13 digits, so KV's lexicographic `list()` returns the newest incident first.
@@ -57,6 +57,9 @@ export interface IncidentSummary {
   readonly p: string; // path (≤ 300 chars)
   readonly w: number; // weight
   readonly s?: number; // sub_code
+  readonly o?: string; // colo (data centre)
+  readonly e?: string; // one-line evidence summary (≤ 120 chars)
+  readonly r?: 1; // present on roll-up records
 }
 
 export const recordKey = (rayId: string): string => `${RECORD_PREFIX}${rayId}`;
@@ -71,8 +74,32 @@ export function parseIndexKey(key: string): { ms: number; rayId: string } | unde
   return m?.[1] && m[2] ? { ms: MAX_MS - Number(m[1]), rayId: m[2] } : undefined;
 }
 
+const MAX_SUMMARY_CHARS = 120;
+/** Below KV's 1,024-byte metadata limit with room to spare. */
+const MAX_METADATA_BYTES = 1000;
+
+const oneLine = (s: string): string => s.replace(/<[^>]*>/g, " ").replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim();
+
+/** What was seen, in one line: what the dashboard shows without fetching the record. */
+export function describeEvidence(e: Observation): string {
+  let text: string;
+  if (e.source === "response") {
+    const type = e.contentType?.split(";")[0]?.trim();
+    const body = oneLine(e.bodyPrefix).slice(0, 60);
+    text = `HTTP ${e.status}${type ? ` ${type}` : ""}, ${e.bodyBytesRead} B, ${e.elapsedMs} ms${body ? `: ${body}` : ""}`;
+  } else if (e.source === "exception") {
+    const probe = e.probe === "skipped" ? "" : `; probe tcp=${e.probe.tcp}${e.probe.tls ? ` tls=${e.probe.tls}` : ""}`;
+    text = `${e.errorName}: ${oneLine(e.errorMessage)}${e.timedOut ? " (timed out)" : ""}, ${e.elapsedMs} ms${probe}`;
+  } else {
+    text = `${e.errorName}: ${oneLine(e.errorMessage)}`;
+  }
+  return text.length > MAX_SUMMARY_CHARS ? `${text.slice(0, MAX_SUMMARY_CHARS - 1)}…` : text;
+}
+
+const metadataBytes = (m: IncidentSummary): number => new TextEncoder().encode(JSON.stringify(m)).length;
+
 export function summarize(r: IncidentRecord): IncidentSummary {
-  return {
+  const summary: IncidentSummary = {
     c: r.error_code,
     n: r.error_name,
     g: r.error_category,
@@ -81,5 +108,12 @@ export function summarize(r: IncidentRecord): IncidentSummary {
     p: r.path.slice(0, 300),
     w: r.weight,
     ...(r.sub_code !== undefined ? { s: r.sub_code } : {}),
+    ...(r.colo ? { o: r.colo.slice(0, 8) } : {}),
+    e: describeEvidence(r.evidence),
+    ...(r.rollup ? { r: 1 as const } : {}),
   };
+  // Multi-byte text in the evidence line is the only thing that can push the size up: shorten it.
+  let shortened = summary;
+  while (metadataBytes(shortened) > MAX_METADATA_BYTES && shortened.e) shortened = { ...shortened, e: shortened.e.slice(0, -16) };
+  return shortened;
 }

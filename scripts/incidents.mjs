@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm run incidents -- --url <worker base URL> --token <token>`: recent incidents from the
+ * owner API as a table or JSON, or one incident by Ray ID. Plain Node, no dependencies.
+ */
+import { parseArgs } from "node:util";
+
+const USAGE = `Usage: npm run incidents -- --url <worker base URL> [--token <token>] [options]
+
+Prints the incidents edge-error-pages recorded, newest first, read through its owner API.
+
+  --url <url>          the Worker's base URL: https://www.example.com, or http://127.0.0.1:8787 for npm start
+  --token <token>      the Worker's ADMIN_TOKEN. Or set EDGE_ERRORS_TOKEN instead, which keeps the
+                       token out of your shell history and the process list
+  --code <n>           only this status code, e.g. 502
+  --host <host>        only this host
+  --path <prefix>      only paths that start with this
+  --since <time>       from this time on: 30m, 1h, 7d, or ISO 8601 (default: all that is kept)
+  --until <time>       up to this time (default: now)
+  --limit <n>          at most this many incidents (default 50, up to 10000)
+  --ray <ray id>       print one incident, with its evidence, instead of a list
+  --json               print JSON instead of a table
+  --admin-path <path>  where the owner API lives on the Worker (default /__errors, the Worker's ADMIN_PATH)
+  -h, --help           show this help
+
+Exit codes: 0 done, 1 request failed (network, 5xx, not the owner API), 2 bad usage or
+parameters (the API's 400), 3 unauthorized (401), 4 no incident with that Ray ID.`;
+
+const EXIT = { failed: 1, usage: 2, unauthorized: 3, notFound: 4 };
+const TIMEOUT_MS = 30_000;
+const MAX_LIMIT = 10_000;
+const PAGE = 1000;
+
+class CliError extends Error {
+  /** @param {string} message @param {number} code */
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** @param {string} message @returns {never} */
+function usage(message) {
+  throw new CliError(`${message}\n\n${USAGE}`, EXIT.usage);
+}
+
+function readArgs() {
+  try {
+    return parseArgs({
+      options: {
+        url: { type: "string" },
+        token: { type: "string" },
+        code: { type: "string" },
+        host: { type: "string" },
+        path: { type: "string" },
+        since: { type: "string" },
+        until: { type: "string" },
+        limit: { type: "string" },
+        ray: { type: "string" },
+        json: { type: "boolean", default: false },
+        "admin-path": { type: "string", default: "/__errors" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    return usage(/** @type {Error} */ (err).message);
+  }
+}
+
+/**
+ * The owner API's base URL: the Worker's origin plus the admin path.
+ * @param {string | undefined} raw
+ * @param {string} adminPath
+ */
+function apiBase(raw, adminPath) {
+  if (!raw) usage("--url is required.");
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    return usage(`--url must be an absolute URL like https://www.example.com, got ${JSON.stringify(raw)}.`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") usage(`--url must be http:// or https://, got ${JSON.stringify(raw)}.`);
+  const path = `/${adminPath.replace(/^\/+|\/+$/g, "")}`;
+  return `${url.origin}${path}`;
+}
+
+/** @param {string | undefined} raw */
+function limitOf(raw) {
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_LIMIT) usage(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got ${JSON.stringify(raw)}.`);
+  return n;
+}
+
+/**
+ * One GET against the API; the parsed JSON, or a CliError saying what went wrong.
+ * @param {string} url
+ * @param {string} token
+ * @returns {Promise<any>}
+ */
+async function getJson(url, token) {
+  let res;
+  try {
+    res = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, accept: "application/json", "user-agent": "edge-error-pages-cli" },
+      redirect: "manual",
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    const e = /** @type {Error & { cause?: { code?: string, message?: string } }} */ (err);
+    const why = e.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    throw new CliError(`Cannot reach ${new URL(url).origin}: ${why}.`, EXIT.failed);
+  }
+  const location = res.headers.get("location");
+  if (res.status >= 300 && res.status < 400 && location) {
+    // Not followed: the token must not travel to wherever a redirect points.
+    await res.body?.cancel();
+    throw new CliError(`${new URL(url).origin} redirects to ${new URL(location, url).origin}: pass that as --url.`, EXIT.failed);
+  }
+  const type = res.headers.get("content-type") ?? "";
+  const body = /json/i.test(type) ? await res.json().catch(() => undefined) : (await res.body?.cancel(), undefined);
+  if (body === undefined) {
+    throw new CliError(
+      `${new URL(url).origin} did not answer with the owner API (HTTP ${res.status}, ${type || "no content type"}). ` +
+        "Is ADMIN_TOKEN set on the Worker, and does --admin-path match its ADMIN_PATH?",
+      EXIT.failed,
+    );
+  }
+  if (res.ok) return body;
+  const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body);
+  if (res.status === 401) throw new CliError(`Unauthorized: ${detail}. Check --token or EDGE_ERRORS_TOKEN.`, EXIT.unauthorized);
+  if (res.status === 400) throw new CliError(`Bad request: ${detail}.`, EXIT.usage);
+  if (res.status === 404) throw new CliError(`Not found: ${detail}.`, EXIT.notFound);
+  if (res.status === 503) throw new CliError(`The Worker cannot read its incident store right now: ${detail}.`, EXIT.failed);
+  throw new CliError(`HTTP ${res.status}: ${detail}.`, EXIT.failed);
+}
+
+/**
+ * Follows cursors until `limit` incidents or the end.
+ * @param {string} base @param {string} token @param {Record<string, string | undefined>} filters @param {number} limit
+ */
+async function listAll(base, token, filters, limit) {
+  /** @type {any[]} */
+  const incidents = [];
+  /** @type {string | null} */
+  let cursor = null;
+  do {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(filters)) if (v !== undefined) query.set(k, v);
+    query.set("limit", String(Math.min(PAGE, limit - incidents.length)));
+    if (cursor) query.set("cursor", cursor);
+    const page = await getJson(`${base}/api/incidents?${query}`, token);
+    incidents.push(...page.incidents);
+    cursor = page.cursor;
+  } while (cursor && incidents.length < limit);
+  return { incidents, cursor };
+}
+
+/** @param {string} iso */
+const when = (iso) => iso.slice(0, 19).replace("T", " ");
+
+/** @param {string} s @param {number} max */
+const cut = (s, max) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** @param {any[]} incidents @param {string | null} cursor */
+function printTable(incidents, cursor) {
+  if (incidents.length === 0) {
+    console.log("No incidents.");
+    return;
+  }
+  const head = ["RAY ID", "TIME (UTC)", "CODE", "HOST", "PATH", "WEIGHT"];
+  const rows = incidents.map((i) => [i.ray_id, when(i.timestamp), String(i.error_code), cut(i.host, 40), cut(i.path, 60), `${i.weight}${i.rollup ? " (roll-up)" : ""}`]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (/** @type {string[]} */ cells) =>
+    cells.map((cell, c) => (c === 2 || c === 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  const failures = incidents.reduce((n, i) => n + (Number(i.weight) || 0), 0);
+  console.log(`\n${incidents.length} incident record(s) standing for ${failures} failure(s).${cursor ? " More are available: raise --limit or narrow --since." : ""}`);
+}
+
+/** @param {any} r */
+function printRecord(r) {
+  const fields = [
+    ["Ray ID", r.ray_id],
+    ["Time (UTC)", when(r.timestamp)],
+    ["Error", `${r.error_code}${r.sub_code !== undefined ? ` (${r.sub_code})` : ""} ${r.error_name} (${r.error_category}, ${r.kind}, failed hop: ${r.hop})`],
+    ["Request", `${r.method} ${r.host}${r.path}${r.query ?? ""}`],
+    ["Data centre", r.colo],
+    ["Location", [r.city, r.country, r.asn ? `AS${r.asn}` : undefined].filter(Boolean).join(", ") || undefined],
+    ["User agent", r.user_agent],
+    ["Client IP", r.client_ip],
+    ["Weight", `${r.weight}${r.rollup ? " (roll-up)" : ""}`],
+  ].filter(([, v]) => v !== undefined && v !== "");
+  const width = Math.max(...fields.map(([k]) => k.length));
+  for (const [k, v] of fields) console.log(`${k.padEnd(width)}  ${v}`);
+  console.log(`\nEvidence:\n${JSON.stringify(r.evidence, null, 2).replace(/^/gm, "  ")}`);
+}
+
+async function main() {
+  const args = readArgs();
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const base = apiBase(args.url, args["admin-path"] ?? "/__errors");
+  const token = args.token ?? process.env.EDGE_ERRORS_TOKEN;
+  if (!token) usage("No token: pass --token or set EDGE_ERRORS_TOKEN.");
+  if (args.ray !== undefined) {
+    const record = await getJson(`${base}/api/incidents/${encodeURIComponent(args.ray.trim())}`, token);
+    if (args.json) console.log(JSON.stringify(record, null, 2));
+    else printRecord(record);
+    return;
+  }
+  const filters = { code: args.code, host: args.host, path: args.path, since: args.since, until: args.until };
+  const { incidents, cursor } = await listAll(base, token, filters, limitOf(args.limit));
+  if (args.json) console.log(JSON.stringify({ incidents, cursor }, null, 2));
+  else printTable(incidents, cursor);
+}
+
+main().catch((err) => {
+  if (err instanceof CliError) {
+    console.error(err.message);
+    process.exitCode = err.code;
+  } else {
+    console.error(err);
+    process.exitCode = EXIT.failed;
+  }
+});

@@ -1,0 +1,67 @@
+/**
+ * The owner's side of the Worker, mounted at ADMIN_PATH when ADMIN_TOKEN is set: the JSON API,
+ * the dashboard and its sign-in. Nothing here reaches the origin or the incident log.
+ */
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import type { AdminConfig } from "../config";
+import { type AdminDeps, type AdminEnv, mountApi } from "./api";
+import { requireOwner } from "./auth";
+import { BadRequest, StoreUnavailable } from "./errors";
+import { type AdminKeys, deriveKeys } from "./keys";
+import { denied, mountPages, mountSession, overview } from "./pages";
+
+export type { AdminEnv } from "./api";
+
+/** Every admin answer: never cached, never indexed (and no CORS headers: the API is not for other sites). */
+const privateAnswers: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+  c.header("X-Robots-Tag", "noindex");
+};
+
+const headers = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    styleSrc: [NONCE],
+    imgSrc: ["data:"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+});
+
+function onError(err: Error, c: Context<AdminEnv>): Response {
+  if (err instanceof BadRequest) return c.json({ error: err.error, detail: err.detail }, 400);
+  if (err instanceof StoreUnavailable) {
+    c.header("Retry-After", "30");
+    return c.json({ error: "store_unavailable", detail: err.detail }, 503);
+  }
+  if (err instanceof HTTPException && err.status === 403) return c.json({ error: "forbidden", detail: "cross-site form posts are refused" }, 403);
+  if (err instanceof HTTPException) return c.json({ error: "http_error", detail: err.message }, err.status);
+  console.error(JSON.stringify({ msg: "admin request failed", error: String(err), stack: err.stack }));
+  return c.json({ error: "internal_error", detail: "unexpected error: see the Worker's logs" }, 500);
+}
+
+/** The admin app for `config` (mount it at `config.path`, before the error-page middleware). */
+export function adminRoutes(config: AdminConfig): Hono<AdminEnv> {
+  const base = config.path;
+  let derived: Promise<AdminKeys> | undefined;
+  const deps: AdminDeps = { binding: config.binding, keys: () => (derived ??= deriveKeys(config.token)) };
+  const app = new Hono<AdminEnv>();
+  app.onError(onError);
+  app.use(privateAnswers, headers);
+  mountSession(app, deps, base);
+  app.use(requireOwner(deps.keys, denied(base)));
+  mountApi(app, deps);
+  mountPages(app, deps, base);
+  const home = overview(deps, base);
+  app.all("*", (c) => {
+    // `{base}/` is the dashboard too; any other path is ours and must not fall through to the origin.
+    if (c.req.method === "GET" && c.req.path === `${base}/`) return home(c);
+    return c.json({ error: "not_found", detail: `no such admin route: ${c.req.method} ${c.req.path}` }, 404);
+  });
+  return app;
+}
