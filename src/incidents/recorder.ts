@@ -29,7 +29,7 @@ export interface IncidentInput {
   readonly format: string;
 }
 
-/** What this isolate's recorder has done; exposed to the owner API for health checks. */
+/** What this isolate's recorder has done: suppressions and write failures are counted, never silent. */
 export interface RecorderCounters {
   stored: number;
   suppressed: number;
