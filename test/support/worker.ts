@@ -9,10 +9,37 @@ import { BUNDLE_DIR } from "./build";
 export interface WorkerSpec {
   readonly name: string;
   readonly vars: Readonly<Record<string, string>>;
+  /**
+   * Miniflare routes for requests that arrive over HTTP (e.g. `"shop.example.com/down/*"`,
+   * matched after `upstream` rewrites the URL). Requests no route matches go to the first Worker.
+   */
+  readonly routes?: readonly string[];
+}
+
+/**
+ * Optional settings for the HTTP server Miniflare always runs (browsers reach the Workers
+ * through it). Omitted, Miniflare's own defaults apply: 127.0.0.1 on a free port.
+ */
+export interface HttpOptions {
+  readonly host?: string;
+  /** 0 (the default) picks a free port; `RunningWorkers.url` says which. */
+  readonly port?: number;
+  /**
+   * Rewrites every HTTP request's URL onto this origin (Miniflare's `upstream`), so the browser
+   * talks to 127.0.0.1 while the Worker sees e.g. `https://shop.example.com/status/502`.
+   */
+  readonly upstream?: string;
+  /**
+   * `request.cf` for HTTP requests. `false` uses Miniflare's placeholder. Set it outside vitest:
+   * when it is unset and NODE_ENV is not "test", Miniflare downloads the real object.
+   */
+  readonly cf?: boolean | Record<string, unknown>;
 }
 
 export interface RunningWorkers {
   readonly mf: Miniflare;
+  /** Where the HTTP server listens, e.g. `http://127.0.0.1:41234/`. */
+  readonly url: string;
   /** Sends a request to the named Worker (the first one by default). */
   fetch(name: string, url: string, init?: RequestInit & { cf?: Record<string, unknown> }): Promise<Response>;
   kv(): Promise<KVNamespaceLike>;
@@ -29,8 +56,12 @@ export interface KVNamespaceLike {
   getWithMetadata(key: string): Promise<{ value: string | null; metadata: unknown }>;
 }
 
-export async function startWorkers(specs: readonly WorkerSpec[]): Promise<RunningWorkers> {
+export async function startWorkers(specs: readonly WorkerSpec[], http: HttpOptions = {}): Promise<RunningWorkers> {
   const mf = new Miniflare({
+    ...(http.host !== undefined ? { host: http.host } : {}),
+    ...(http.port !== undefined ? { port: http.port } : {}),
+    ...(http.upstream !== undefined ? { upstream: http.upstream } : {}),
+    ...(http.cf !== undefined ? { cf: http.cf } : {}),
     // workerd logs every failed subrequest with a native stack; the tests assert on the outcome.
     handleRuntimeStdio(stdout, stderr) {
       if (process.env.DEBUG_WORKERD) {
@@ -49,11 +80,13 @@ export async function startWorkers(specs: readonly WorkerSpec[]): Promise<Runnin
       compatibilityDate: "2026-04-01",
       bindings: { ...spec.vars },
       kvNamespaces: { INCIDENTS: "incidents" },
+      ...(spec.routes !== undefined ? { routes: [...spec.routes] } : {}),
     })),
   });
-  await mf.ready;
+  const url = (await mf.ready).href;
   return {
     mf,
+    url,
     async fetch(name, url, init) {
       const worker = await mf.getWorker(name);
       return (await worker.fetch(url, init as never)) as unknown as Response;
