@@ -14,7 +14,7 @@ export const en: Messages = {
     500: {
       title: "Internal server error",
       happened: "The website's server ran into a problem and could not complete your request.",
-      visitor: "Nothing is wrong on your side. Please try again in a few minutes.",
+      visitor: "Please try again in a few minutes.",
       owner: [
         "Your origin application failed while handling the request. Check the application and web server error logs around the time shown.",
         "A frequent cause is the application losing its database connection: check that the database is up and reachable.",
@@ -24,7 +24,7 @@ export const en: Messages = {
     502: {
       title: "Bad gateway",
       happened: "The website's server, or a service in front of it, sent back an invalid reply, so the page could not be loaded.",
-      visitor: "Nothing is wrong on your side. Trying again in a minute or two often helps.",
+      visitor: "Trying again in a minute or two often helps.",
       owner: [
         "Your origin, or a proxy or load balancer in front of it, answered with 502. Check the logs of the origin and its upstream services.",
         "Make sure the origin answers requests for this exact hostname and domain.",
@@ -36,7 +36,7 @@ export const en: Messages = {
     503: {
       title: "Service temporarily unavailable",
       happened: "The website's server is overloaded or is limiting requests for now, so it could not show this page.",
-      visitor: "Nothing is wrong on your side. The site should be back shortly; please try again in a little while.",
+      visitor: "The site should be back shortly; please try again in a little while.",
       owner: [
         "Your origin answered with 503: it is overloaded or turning requests away. Check its load, process limits and error logs.",
         "Ask your hosting provider whether they are rate-limiting requests to your origin server.",
@@ -46,7 +46,7 @@ export const en: Messages = {
     504: {
       title: "Gateway timeout",
       happened: "The website's server, or a service behind it, took too long to answer, so the page could not be loaded.",
-      visitor: "Nothing is wrong on your side. Please try again in a couple of minutes.",
+      visitor: "Please try again in a couple of minutes.",
       owner: [
         "Your origin, or a service it depends on, answered with 504. Check which upstream call timed out.",
         "Make sure the origin answers requests for this exact hostname and domain.",
@@ -58,7 +58,7 @@ export const en: Messages = {
     520: {
       title: "Web server returned an unknown error",
       happened: "The website's server sent back an empty or unexpected reply that could not be understood.",
-      visitor: "Nothing is wrong on your side. Trying again in a minute may help.",
+      visitor: "Trying again in a minute may help.",
       owner: [
         "Check the origin's error logs for crashes of the web server or application at the time of the error.",
         "Make sure no firewall or security tool on the origin blocks Cloudflare's IP addresses.",
@@ -70,7 +70,7 @@ export const en: Messages = {
     521: {
       title: "Web server is down",
       happened: "The website's server refused the connection. It may be down, or it may be blocking the connection.",
-      visitor: "Nothing is wrong on your side. If the server is only restarting, it will be back in a few minutes.",
+      visitor: "If the server is only restarting, it will be back in a few minutes.",
       owner: [
         "Check that the web server process (e.g. nginx or Apache) is running and listening on ports 80/443.",
         "Read the origin's error logs for crashes or shutdowns of the web server.",
@@ -82,7 +82,7 @@ export const en: Messages = {
     522: {
       title: "Connection timed out",
       happened: "The website's server did not answer in time, so the connection to it timed out.",
-      visitor: "Nothing is wrong on your side. Please try again in a few minutes.",
+      visitor: "Please try again in a few minutes.",
       owner: [
         "Most common: .htaccess, iptables or a firewall blocks or rate-limits Cloudflare's IPs. Ask your host to allow all Cloudflare IP ranges.",
         "Check whether the origin is overloaded or offline and dropping incoming requests or packets.",
@@ -94,7 +94,7 @@ export const en: Messages = {
     523: {
       title: "Origin is unreachable",
       happened: "The website's server could not be reached because there is currently no network path to it.",
-      visitor: "Nothing is wrong on your side. Trying again in a few minutes may help.",
+      visitor: "Trying again in a few minutes may help.",
       owner: [
         "Check that the A or AAAA record in Cloudflare DNS holds the origin's current, correct IP address.",
         "Ask your hosting provider to check internet routing to the origin and between Cloudflare and the origin.",
@@ -105,7 +105,7 @@ export const en: Messages = {
     524: {
       title: "A timeout occurred",
       happened: "The website's server received the request but took too long to send back the page.",
-      visitor: "Nothing is wrong on your side. The server may be busy; please try again in a couple of minutes.",
+      visitor: "The server may be busy; please try again in a couple of minutes.",
       owner: [
         "Cloudflare connected, but the origin sent no HTTP response within the proxy read timeout (100 seconds by default).",
         "Look for long-running processes, such as heavy database queries, and for overload or resource shortages on the origin.",
@@ -117,7 +117,7 @@ export const en: Messages = {
     525: {
       title: "SSL handshake failed",
       happened: "A secure connection to the website's server could not be set up.",
-      visitor: "Nothing is wrong on your side, and reloading will not fix it. The site owner has to correct the server's security setup.",
+      visitor: "Please come back once the site owner has corrected the server's security setup.",
       owner: [
         "The SSL/TLS handshake between Cloudflare and the origin failed while the SSL/TLS mode is Full or Full (strict).",
         "Make sure a valid certificate is installed on the origin; a free Cloudflare Origin CA certificate works.",
@@ -129,7 +129,7 @@ export const en: Messages = {
     526: {
       title: "Invalid SSL certificate",
       happened: "The website's security certificate could not be verified, so no safe connection to its server was made.",
-      visitor: "Nothing is wrong on your side, and reloading will not help. The site owner has to fix the certificate.",
+      visitor: "Please come back once the site owner has fixed the certificate.",
       owner: [
         "The SSL/TLS mode is Full (strict) and the origin's certificate failed validation.",
         "Check that the certificate has not expired or been revoked.",
@@ -141,7 +141,7 @@ export const en: Messages = {
     527: {
       title: "Railgun listener to origin error",
       happened: "A connection between the website's services was interrupted, so the page could not be loaded.",
-      visitor: "Nothing is wrong on your side. Please try again in a few minutes.",
+      visitor: "Please try again in a few minutes.",
       owner: [
         "The connection between Cloudflare and your Railgun listener failed. Railgun has been discontinued, so plan to move off it.",
         "Look for firewall interference and for network problems or packet loss between the Railgun server and Cloudflare.",
@@ -153,7 +153,7 @@ export const en: Messages = {
       title: "Origin error",
       happened: "A setup problem on the website's side stopped the page from being loaded.",
       visitor:
-        "Nothing is wrong on your side. Some of these problems clear up within minutes, so try again shortly; otherwise the site owner has to fix it.",
+        "Some of these problems clear up within minutes, so try again shortly; otherwise the site owner has to fix it.",
       owner: [
         "A 530 always comes with a 1xxx error code, shown on this page or in the response body (e.g. \"error code: 1016\").",
         "Look up that 1xxx code in Cloudflare's documentation: the cause and the fix depend on it.",

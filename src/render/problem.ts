@@ -50,5 +50,5 @@ export function problemDetails(v: ErrorView): ProblemDetails {
 export function plainText(v: ErrorView): string {
   const ui = v.messages.ui;
   const headline = ui.plainHeadline.replace("{code}", String(v.code)).replace("{title}", v.title).replace("{ray}", v.rayId);
-  return `${headline}\n\n${v.happened}\n${v.visitor}\n\n${ui.rayId}: ${v.rayId}\n${ui.timeUtc}: ${v.timeUtc}\n`;
+  return `${headline}\n\n${v.happened}\n${ui.notYourFault} ${v.visitor}\n\n${ui.rayId}: ${v.rayId}\n${ui.timeUtc}: ${v.timeUtc}\n`;
 }

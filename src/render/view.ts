@@ -3,7 +3,7 @@
  * and plain text are all rendered from it, so they never disagree.
  */
 import type { Failure } from "../classify";
-import { CODES, type ErrorCode, isSubCode } from "../codes";
+import { type ErrorCode, isSubCode } from "../codes";
 import type { Locale, Messages } from "../i18n";
 import { messagesFor } from "../i18n";
 import { formatUtc } from "../time";
@@ -14,8 +14,6 @@ export interface ErrorView {
   readonly locale: Locale;
   readonly messages: Messages;
   readonly title: string;
-  /** English reason phrase, for `<title>` like Cloudflare's `host | 522: Connection timed out`. */
-  readonly phrase: string;
   readonly happened: string;
   readonly visitor: string;
   readonly owner: readonly string[];
@@ -53,7 +51,8 @@ function texts(failure: Failure, m: Messages) {
     title: sub?.title ?? base.title,
     happened: sub?.happened ?? variant?.happened ?? base.happened,
     owner: sub?.owner ?? variant?.owner ?? base.owner,
-    subTitle: failure.subCode === undefined ? undefined : (sub?.title ?? m.ui.subCodeUnknown),
+    // A known 1xxx code already gives the headline; its title is only repeated for unknown ones.
+    subTitle: failure.subCode === undefined || sub ? undefined : m.ui.subCodeUnknown,
     visitor: base.visitor,
   };
 }
@@ -68,7 +67,6 @@ export function buildView(input: ViewInput): ErrorView {
     locale: input.locale,
     messages,
     title: t.title,
-    phrase: CODES[failure.code].phrase,
     happened: t.happened,
     visitor: t.visitor,
     owner: t.owner,
