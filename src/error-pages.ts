@@ -9,9 +9,10 @@ import { classify, type Failure } from "./classify";
 import { ConfigError } from "./config";
 import { CODES, type ErrorCode } from "./codes";
 import type { Locale } from "./i18n";
-import { pickLocale } from "./i18n";
+import { isLocale, LOCALES, pickLocale } from "./i18n";
 import { type IncidentOptions, IncidentRecorder } from "./incidents/recorder";
 import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
+import { OriginFetchError } from "./proxy";
 import { negotiate, wantsJson } from "./render/negotiate";
 import { compileTemplates } from "./render/page";
 import { fallbackResponse, respond } from "./render/respond";
@@ -74,6 +75,7 @@ function executionContext(c: Context): ExecutionContext | undefined {
 /** Creates the middleware. Throws {@link ConfigError} on invalid options. */
 export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
   const defaultLocale = options.defaultLocale ?? "en";
+  check(isLocale(defaultLocale), `defaultLocale must be one of ${LOCALES.join(", ")}, got "${String(defaultLocale)}"`);
   const inspect: InspectOptions = {
     probe: options.probe ?? true,
     probeTimeoutMs: options.probeTimeoutMs ?? 1500,
@@ -89,23 +91,39 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
 
   const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string) => {
     if (!recorder || !incidents) return;
-    const kv = (c.env as Record<string, unknown> | undefined)?.[incidents.binding] as KVNamespace | undefined;
-    if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
-    const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format });
-    const ctx = executionContext(c);
-    if (ctx) ctx.waitUntil(work);
+    // Recording is a side effect: whatever goes wrong here must not change the visitor's answer.
+    try {
+      const kv = (c.env as Record<string, unknown> | undefined)?.[incidents.binding] as KVNamespace | undefined;
+      if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
+      const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format });
+      const ctx = executionContext(c);
+      if (ctx) ctx.waitUntil(work);
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "incident not recorded", ray_id: rayId, error: observeFault(err).errorMessage }));
+    }
   };
 
   return async function errorPagesMiddleware(c, next) {
     const started = Date.now();
-    await next();
-    const error = c.error;
+    let thrown = false;
+    let error: unknown = undefined;
+    try {
+      await next();
+      error = c.error;
+    } catch (value) {
+      // Hono hands only Error instances to onError and rethrows anything else: caught here, a
+      // handler's `throw "x"` still gets a page instead of failing the whole request.
+      thrown = true;
+      error = value;
+    }
+    const failed = thrown || error !== undefined;
     const res = c.res;
-    if (!error && res.status < 500) return;
+    // Below 500 is an answer, even one an error handler chose on purpose (HTTPException 401).
+    if (!thrown && res.status < 500) return;
     const rayId = rayIdFor(c.req.raw.headers);
     const time = new Date();
     const accept = c.req.header("accept");
-    if (!error && passThroughJson && wantsJson(accept) && /json/i.test(res.headers.get("content-type") ?? "")) {
+    if (!failed && passThroughJson && wantsJson(accept) && /json/i.test(res.headers.get("content-type") ?? "")) {
       // An API's own error body is the most useful thing for its client: keep it, but log the failure.
       const failure = classify({ source: "response", status: res.status, contentType: res.headers.get("content-type"), retryAfter: res.headers.get("retry-after"), bodyPrefix: "", bodyBytesRead: 0, elapsedMs: Date.now() - started });
       record(c, failure, rayId, time, defaultLocale, "passthrough");
@@ -113,7 +131,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     }
     let failure: Failure | undefined;
     try {
-      const observation = error ? await observeError(error, inspect) : await observeResponse(res, Date.now() - started, inspect);
+      const observation = failed ? await observeError(error, inspect) : await observeResponse(res, Date.now() - started, inspect);
       failure = classify(observation);
       const locale = pickLocale(c, defaultLocale);
       const format = negotiate(accept);
@@ -125,7 +143,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       c.res = answer;
       record(c, failure, rayId, time, locale, format);
     } catch (fault) {
-      const status = failure?.code ?? (error ? 502 : res.status >= 500 && res.status <= 599 ? res.status : 500);
+      const status = failure?.code ?? (error instanceof OriginFetchError ? 502 : !failed && res.status >= 500 && res.status <= 599 ? res.status : 500);
       c.res = undefined;
       c.res = fallbackResponse(status, rayId, c.req.method === "HEAD");
       record(c, classify(observeFault(fault)), rayId, time, defaultLocale, "fallback");

@@ -84,6 +84,15 @@ export async function observeError(error: unknown, options: InspectOptions): Pro
 }
 
 export function observeFault(error: unknown): FaultObservation {
-  const err = error instanceof Error ? error : new Error(String(error));
+  const err = error instanceof Error ? error : new Error(describeThrown(error));
   return { source: "fault", errorName: err.name, errorMessage: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+}
+
+/** Anything can be thrown, including values String() throws on (`Object.create(null)`). */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `thrown ${Object.prototype.toString.call(value)}`;
+  }
 }

@@ -1,7 +1,7 @@
 /** The HTML page: template values from the view, and the CSP that admits its inline blocks only. */
 import type { ErrorCode } from "../codes";
-import { LOCALES, messagesFor } from "../i18n";
-import { type CompiledTemplate, compile, escapeHtml, render, type TemplateValues } from "./template";
+import { type Locale, LOCALES, messagesFor } from "../i18n";
+import { type CompiledTemplate, compile, escapeHtml, render, specialize, type TemplateValues } from "./template";
 import { reportText, type ErrorView } from "./view";
 
 export interface PageTemplates {
@@ -20,18 +20,25 @@ export function compileTemplates(page: string, overrides: Partial<Record<ErrorCo
 
 const bool = (b: boolean): string => (b ? "true" : "false");
 
-function otherLocale(v: ErrorView) {
-  const other = LOCALES.find((l) => l !== v.locale) ?? v.locale;
-  return { other, name: messagesFor(other).languageName };
+/** The values that depend only on the page's language: its labels and the language switch. */
+function localeValues(locale: Locale): Record<string, string> {
+  const other = LOCALES.find((l) => l !== locale) ?? locale;
+  const values: Record<string, string> = {
+    lang: locale,
+    other_lang: other,
+    other_lang_name: messagesFor(other).languageName,
+    other_lang_href: `?lang=${other}`,
+  };
+  for (const [key, text] of Object.entries(messagesFor(locale).ui)) values[`t.${key}`] = text;
+  return values;
 }
 
-export function pageValues(v: ErrorView, brand: string | undefined): TemplateValues {
+/** The values that change from one failure to the next. */
+function requestValues(v: ErrorView, brand: string | undefined): Record<string, string> {
   const ui = v.messages.ui;
-  const { other, name } = otherLocale(v);
   const hop = v.failure.hop;
   const status = (h: typeof hop) => (h === hop ? ui.failed : ui.working);
-  const values: Record<string, string> = {
-    lang: v.locale,
+  return {
     doc_title: `${v.host} | ${v.code}: ${v.title}`,
     brand: brand ?? v.host,
     code: String(v.code),
@@ -50,9 +57,6 @@ export function pageValues(v: ErrorView, brand: string | undefined): TemplateVal
     report: reportText(v),
     retryable: bool(v.failure.retryable),
     retry_after: v.retryAfter === null ? "" : String(v.retryAfter),
-    other_lang: other,
-    other_lang_name: name,
-    other_lang_href: `?lang=${other}`,
     status_browser: status("browser"),
     status_edge: status("edge"),
     status_origin: status("origin"),
@@ -61,13 +65,29 @@ export function pageValues(v: ErrorView, brand: string | undefined): TemplateVal
     fail_origin: bool(hop === "origin"),
     owner_items: v.owner.map((item) => `<li>${escapeHtml(item)}</li>`).join(""),
   };
-  for (const [key, text] of Object.entries(ui)) values[`t.${key}`] = text;
-  return values;
+}
+
+export function pageValues(v: ErrorView, brand: string | undefined): TemplateValues {
+  return { ...localeValues(v.locale), ...requestValues(v, brand) };
+}
+
+/**
+ * Each template with one language's labels already in place, made on first use: per request only
+ * the failure's own values are escaped and joined (about a third of the placeholders).
+ */
+const localized = new WeakMap<CompiledTemplate, Map<Locale, CompiledTemplate>>();
+
+function localizedTemplate(template: CompiledTemplate, locale: Locale): CompiledTemplate {
+  let byLocale = localized.get(template);
+  if (!byLocale) localized.set(template, (byLocale = new Map()));
+  let t = byLocale.get(locale);
+  if (!t) byLocale.set(locale, (t = specialize(template, localeValues(locale))));
+  return t;
 }
 
 export function renderPage(templates: PageTemplates, v: ErrorView, brand: string | undefined): { html: string; template: CompiledTemplate } {
   const template = templates.overrides.get(v.code) ?? templates.page;
-  return { html: render(template, pageValues(v, brand)), template };
+  return { html: render(localizedTemplate(template, v.locale), requestValues(v, brand)), template };
 }
 
 const cspCache = new WeakMap<CompiledTemplate, Promise<string>>();
@@ -95,10 +115,11 @@ async function buildCsp(t: CompiledTemplate): Promise<string> {
 
 /** The page's Content-Security-Policy: hashes are computed once per template, then reused. */
 export function contentSecurityPolicy(t: CompiledTemplate): Promise<string> {
-  let csp = cspCache.get(t);
-  if (!csp) {
-    csp = buildCsp(t);
-    cspCache.set(t, csp);
-  }
+  const cached = cspCache.get(t);
+  if (cached) return cached;
+  const csp = buildCsp(t);
+  cspCache.set(t, csp);
+  // A failure is not cached: otherwise one bad moment would cost every later page its CSP.
+  csp.catch(() => cspCache.get(t) === csp && cspCache.delete(t));
   return csp;
 }

@@ -10,8 +10,9 @@ export interface RespondOptions {
   readonly head: boolean;
 }
 
-function baseHeaders(v: ErrorView, contentType: string): Headers {
-  const headers = new Headers({
+/** A plain record, not a Headers: the Response builds its own Headers from it, once. */
+function baseHeaders(v: ErrorView, contentType: string): Record<string, string> {
+  const headers: Record<string, string> = {
     "content-type": contentType,
     "cache-control": "no-store",
     "x-robots-tag": "noindex",
@@ -19,19 +20,19 @@ function baseHeaders(v: ErrorView, contentType: string): Headers {
     "referrer-policy": "no-referrer",
     "content-language": v.locale,
     vary: "Accept, Accept-Language",
-  });
-  if (v.failure.retryable && v.retryAfter !== null) headers.set("retry-after", String(v.retryAfter));
+  };
+  if (v.failure.retryable && v.retryAfter !== null) headers["retry-after"] = String(v.retryAfter);
   return headers;
 }
 
 export async function respond(v: ErrorView, format: Format, options: RespondOptions): Promise<Response> {
   let body: string;
-  let headers: Headers;
+  let headers: Record<string, string>;
   switch (format) {
     case "html": {
       const { html, template } = renderPage(options.templates, v, options.brand);
       headers = baseHeaders(v, "text/html; charset=utf-8");
-      headers.set("content-security-policy", await contentSecurityPolicy(template));
+      headers["content-security-policy"] = await contentSecurityPolicy(template);
       body = html;
       break;
     }

@@ -72,6 +72,9 @@ export function compile(source: string): CompiledTemplate {
 
 const isSet = (v: string | undefined): boolean => v !== undefined && v !== "" && v !== "false";
 
+/** Own values only: `{{constructor}}` or `{{toString}}` in a template must not reach Object.prototype. */
+const valueOf = (values: TemplateValues, name: string): string | undefined => (Object.hasOwn(values, name) ? values[name] : undefined);
+
 function renderParts(parts: readonly Part[], values: TemplateValues, out: string[]): void {
   for (const part of parts) {
     switch (part.t) {
@@ -79,12 +82,12 @@ function renderParts(parts: readonly Part[], values: TemplateValues, out: string
         out.push(part.s);
         break;
       case "value": {
-        const v = values[part.name] ?? "";
+        const v = valueOf(values, part.name) ?? "";
         out.push(part.raw ? v : escapeHtml(v));
         break;
       }
       case "section":
-        if (isSet(values[part.name]) !== part.inverted) renderParts(part.body, values, out);
+        if (isSet(valueOf(values, part.name)) !== part.inverted) renderParts(part.body, values, out);
         break;
     }
   }
@@ -94,4 +97,39 @@ export function render(template: CompiledTemplate, values: TemplateValues): stri
   const out: string[] = [];
   renderParts(template.parts, values, out);
   return out.join("");
+}
+
+function specializeParts(parts: readonly Part[], fixed: TemplateValues, out: Part[]): void {
+  for (const part of parts) {
+    const known = part.t !== "text" && Object.hasOwn(fixed, part.name) && fixed[part.name] !== undefined;
+    if (part.t === "text") pushText(out, part.s);
+    else if (part.t === "value") {
+      if (known) pushText(out, part.raw ? (fixed[part.name] as string) : escapeHtml(fixed[part.name] as string));
+      else out.push(part);
+    } else if (known) {
+      if (isSet(fixed[part.name]) !== part.inverted) specializeParts(part.body, fixed, out);
+    } else {
+      const body: Part[] = [];
+      specializeParts(part.body, fixed, body);
+      out.push({ t: "section", name: part.name, inverted: part.inverted, body });
+    }
+  }
+}
+
+function pushText(out: Part[], s: string): void {
+  const last = out.at(-1);
+  if (last?.t === "text") out[out.length - 1] = { t: "text", s: last.s + s };
+  else if (s !== "") out.push({ t: "text", s });
+}
+
+/**
+ * Renders ahead of time what `fixed` already decides (its values become text, its sections are
+ * kept or dropped), so that later renders only do the rest:
+ * `render(specialize(t, fixed), rest)` equals `render(t, { ...fixed, ...rest })` whenever `rest`
+ * sets none of `fixed`'s names. The page uses it once per language for the labels.
+ */
+export function specialize(template: CompiledTemplate, fixed: TemplateValues): CompiledTemplate {
+  const parts: Part[] = [];
+  specializeParts(template.parts, fixed, parts);
+  return { parts, scripts: template.scripts, styles: template.styles };
 }

@@ -1,0 +1,98 @@
+/**
+ * The built Worker in workerd, served over real HTTP on 127.0.0.1, for reliability and security
+ * tests: requests are routed to a Worker by Host (Miniflare routes), workerd's output can be kept
+ * to check what was logged, and a Worker's INCIDENTS binding can be replaced by a wrapped binding
+ * (see faulty-kv.ts) so KV can fail for real inside workerd.
+ */
+import { resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { Miniflare, type WorkerOptions } from "miniflare";
+import { BUNDLE_DIR } from "./build";
+import type { KVNamespaceLike } from "./worker";
+
+export interface HarnessWorker {
+  readonly name: string;
+  readonly vars: Readonly<Record<string, string>>;
+  /** Requests with this Host reach this Worker; the first Worker also gets everything unmatched. */
+  readonly host: string;
+  /** Replaces the real local KV binding, e.g. `faultyKv().binding("shop")`; false: no binding at all. */
+  readonly incidents?: NonNullable<WorkerOptions["wrappedBindings"]>[string] | false;
+}
+
+export interface Harness {
+  readonly mf: Miniflare;
+  /** `http://127.0.0.1:<port>/` */
+  readonly url: URL;
+  readonly port: number;
+  /** The shared local KV namespace every Worker's INCIDENTS reaches (directly or wrapped). */
+  kv(): Promise<KVNamespaceLike>;
+  /** Everything workerd has printed so far (console.log / console.error of the Workers). */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(workers: readonly HarnessWorker[], helpers: readonly WorkerOptions[] = []): Promise<Harness> {
+  const printed: string[] = [];
+  // A plain Worker bound to the shared namespace, so tests can read KV even when every Worker
+  // under test reaches it through a faulty wrapper.
+  const reader: WorkerOptions = {
+    name: "kv-reader",
+    modules: true,
+    script: "export default { fetch() { return new Response(null, { status: 404 }); } };",
+    compatibilityDate: "2026-04-01",
+    kvNamespaces: { INCIDENTS: "incidents" },
+    routes: ["kv-reader.invalid/*"],
+  };
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      for (const stream of [stdout, stderr]) {
+        stream.setEncoding("utf8");
+        stream.on("data", (chunk: string) => printed.push(chunk));
+        if (process.env.DEBUG_WORKERD) stream.pipe(stream === stdout ? process.stdout : process.stderr);
+      }
+    },
+    workers: [
+      ...workers.map(
+        (w): WorkerOptions => ({
+          name: w.name,
+          modules: true,
+          modulesRules: [{ type: "Text", include: ["**/*.html"] }],
+          scriptPath: resolve(BUNDLE_DIR, "index.js"),
+          compatibilityDate: "2026-04-01",
+          bindings: { ...w.vars },
+          routes: [`${w.host}/*`],
+          ...(w.incidents === false ? {} : w.incidents ? { wrappedBindings: { INCIDENTS: w.incidents } } : { kvNamespaces: { INCIDENTS: "incidents" } }),
+        }),
+      ),
+      reader,
+      ...helpers,
+    ],
+  });
+  const url = await mf.ready;
+  return {
+    mf,
+    url,
+    port: Number(url.port),
+    kv: async () => (await mf.getKVNamespace("INCIDENTS", "kv-reader")) as unknown as KVNamespaceLike,
+    logs: () => printed.join(""),
+    close: () => mf.dispose(),
+  };
+}
+
+/** The JSON lines the Worker logged (its console.error/log calls), parsed. */
+export function loggedJson(logs: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of logs.split("\n")) {
+    const start = line.indexOf("{");
+    if (start === -1) continue;
+    try {
+      const value: unknown = JSON.parse(line.slice(start));
+      if (value && typeof value === "object") out.push(value as Record<string, unknown>);
+    } catch {
+      // workerd's own lines are not JSON
+    }
+  }
+  return out;
+}
