@@ -91,7 +91,7 @@ export function loadConfig(env: Vars): Config {
     budget: {
       sampleRate: r.number("INCIDENT_SAMPLE_RATE", 1, 0, 1),
       perWindow: Math.floor(r.number("INCIDENT_BUDGET", 25, 0, 1000)),
-      windowMs: r.number("INCIDENT_WINDOW_S", 10, 1, 25) * 1000,
+      windowMs: r.number("INCIDENT_WINDOW_S", 10, 1, 20) * 1000,
     },
   };
   const brand = r.string("BRAND_NAME");

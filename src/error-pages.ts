@@ -10,7 +10,9 @@ import { ConfigError } from "./config";
 import { CODES, type ErrorCode } from "./codes";
 import type { Locale } from "./i18n";
 import { isLocale, LOCALES, pickLocale } from "./i18n";
-import { type IncidentOptions, IncidentRecorder } from "./incidents/recorder";
+import { DEFAULT_INCIDENTS, type IncidentOptions, IncidentRecorder } from "./incidents/recorder";
+
+export { DEFAULT_INCIDENTS } from "./incidents/recorder";
 import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
 import { OriginFetchError } from "./proxy";
 import { negotiate, wantsJson } from "./render/negotiate";
@@ -39,14 +41,6 @@ export interface ErrorPagesOptions {
   readonly incidents?: Partial<Omit<IncidentOptions, "budget">> & { readonly budget?: Partial<IncidentOptions["budget"]> } | false;
 }
 
-export const DEFAULT_INCIDENTS: IncidentOptions = {
-  binding: "INCIDENTS",
-  ttlDays: 30,
-  storeQuery: false,
-  storeClientIp: false,
-  writeTimeoutMs: 10_000,
-  budget: { perWindow: 25, windowMs: 10_000, sampleRate: 1 },
-};
 
 
 function check(ok: boolean, message: string): void {
@@ -59,7 +53,8 @@ function resolveIncidents(o: ErrorPagesOptions["incidents"]): IncidentOptions | 
   const b = merged.budget;
   check(b.sampleRate >= 0 && b.sampleRate <= 1, `incidents.budget.sampleRate must be between 0 and 1, got ${b.sampleRate}`);
   check(Number.isInteger(b.perWindow) && b.perWindow >= 0, `incidents.budget.perWindow must be a whole number ≥ 0`);
-  check(b.windowMs >= 1000 && b.windowMs <= 25_000, `incidents.budget.windowMs must be 1000–25000 (roll-ups must finish within waitUntil's 30 s)`);
+  check(b.windowMs >= 1000 && b.windowMs <= 20_000, `incidents.budget.windowMs must be 1000–20000 (roll-ups must finish within waitUntil's 30 s)`);
+  check(merged.writeTimeoutMs >= 100 && b.windowMs + merged.writeTimeoutMs <= 28_000, `incidents.writeTimeoutMs must be ≥ 100 and leave the roll-up within waitUntil's 30 s`);
   check(merged.ttlDays > 0, `incidents.ttlDays must be > 0`);
   return merged;
 }

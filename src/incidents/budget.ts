@@ -77,6 +77,17 @@ export class WriteBudget {
     return { store: false, flushAt: slot.windowStart + this.options.windowMs };
   }
 
+  /**
+   * Claims the roll-up of `key`'s current window for a caller that has pending weight to save
+   * (after a failed write); undefined when a roll-up is already scheduled.
+   */
+  claimRollup(key: string): number | undefined {
+    const slot = this.#slot(key, this.#now());
+    if (slot.flushScheduled) return undefined;
+    slot.flushScheduled = true;
+    return slot.windowStart + this.options.windowMs;
+  }
+
   /** Takes the pending count for a roll-up (0 when a stored record already carried it). */
   takePending(key: string): number {
     const slot = this.#slots.get(key);

@@ -16,9 +16,19 @@ export interface IncidentOptions {
   /** Keep the client IP (`cf-connecting-ip`). Default false. */
   readonly storeClientIp: boolean;
   readonly budget: BudgetOptions;
-  /** Longest wait for one KV write before it counts as failed. Default 10000. */
+  /** Longest wait for a record's KV writes before they count as failed. Default 5000. */
   readonly writeTimeoutMs: number;
 }
+
+/** The incident log's defaults; README.md lists the vars that change them. */
+export const DEFAULT_INCIDENTS: IncidentOptions = {
+  binding: "INCIDENTS",
+  ttlDays: 30,
+  storeQuery: false,
+  storeClientIp: false,
+  writeTimeoutMs: 5_000,
+  budget: { perWindow: 25, windowMs: 10_000, sampleRate: 1 },
+};
 
 export interface IncidentInput {
   readonly failure: Failure;
@@ -100,34 +110,50 @@ export class IncidentRecorder {
   record(kv: KVNamespace, input: IncidentInput): Promise<void> {
     const key = `${input.failure.code}|${new URL(input.request.url).hostname}`;
     const admission: Admission = this.budget.admit(key);
-    if (admission.store) return this.#write(kv, key, buildRecord(input, admission.weight, this.options));
+    if (admission.store) {
+      const record = buildRecord(input, admission.weight, this.options);
+      // A failed write's weight is back in the budget; one roll-up at the window's end saves it
+      // even if no other failure of this kind comes along to carry it.
+      return this.#write(kv, key, record).then((ok) => {
+        const flushAt = ok ? undefined : this.budget.claimRollup(key);
+        return flushAt === undefined ? undefined : this.#rollup(kv, key, record, flushAt);
+      });
+    }
     this.counters.suppressed++;
     if (admission.flushAt === undefined) return Promise.resolve();
     // The first suppressed failure of a window writes the roll-up when the window closes.
-    const record = buildRecord(input, 0, this.options);
-    return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, admission.flushAt! - Date.now()))).then(() => {
-      const pending = this.budget.takePending(key);
-      if (pending === 0) return;
-      this.counters.rollups++;
-      return this.#write(kv, key, { ...record, weight: pending, rollup: true });
-    });
+    return this.#rollup(kv, key, buildRecord(input, 0, this.options), admission.flushAt);
   }
 
-  async #write(kv: KVNamespace, key: string, record: IncidentRecord): Promise<void> {
+  async #rollup(kv: KVNamespace, key: string, record: IncidentRecord, flushAt: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, flushAt - Date.now())));
+    const pending = this.budget.takePending(key);
+    if (pending === 0) return;
+    this.counters.rollups++;
+    await this.#write(kv, key, { ...record, weight: pending, rollup: true });
+  }
+
+  /** Writes both keys of a record; false (counted, logged, weight given back) when KV fails. */
+  async #write(kv: KVNamespace, key: string, record: IncidentRecord): Promise<boolean> {
     const ms = Date.parse(record.timestamp);
     const expirationTtl = Math.max(60, Math.round(this.options.ttlDays * 86_400));
     try {
-      await withTimeout(kv.put(recordKey(record.ray_id), JSON.stringify(record), { expirationTtl }), this.options.writeTimeoutMs, "KV put");
+      // Both keys at once: a roll-up must finish inside waitUntil's 30 s even when KV is slow.
       await withTimeout(
-        kv.put(indexKey(ms, record.ray_id), "", { expirationTtl, metadata: summarize(record) }),
+        Promise.all([
+          kv.put(recordKey(record.ray_id), JSON.stringify(record), { expirationTtl }),
+          kv.put(indexKey(ms, record.ray_id), "", { expirationTtl, metadata: summarize(record) }),
+        ]),
         this.options.writeTimeoutMs,
         "KV put",
       );
       this.counters.stored++;
+      return true;
     } catch (err) {
       this.counters.writeErrors++;
       this.budget.restore(key, record.weight);
       console.error(JSON.stringify({ msg: "incident write failed", ray_id: record.ray_id, error: String(err) }));
+      return false;
     }
   }
 }

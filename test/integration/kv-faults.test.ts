@@ -20,7 +20,7 @@ const BARE = "bare.test";
 const OWNER = "owner.test";
 const ADMIN_TOKEN = "kv-faults-admin-token-0123456789";
 /** The recorder's own limit on one KV write (DEFAULT_INCIDENTS.writeTimeoutMs). */
-const WRITE_TIMEOUT_MS = 10_000;
+const WRITE_TIMEOUT_MS = 5_000;
 
 beforeAll(async () => {
   origins = await startOrigins({ backlog: false });
