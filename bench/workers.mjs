@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * Runs a Worker in workerd through Miniflare, one workerd process per Worker, each on a direct
+ * socket on 127.0.0.1 (straight to the Worker, not through Miniflare's entry Worker), so the
+ * load generator talks to the Worker exactly as an HTTP client would.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Miniflare } from "miniflare";
+import { guardPid, onCleanup } from "./cleanup.mjs";
+import { childrenNamed, isAlive } from "./proc.mjs";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+
+/** The compatibility date the project deploys with, from wrangler.toml. */
+export function compatibilityDate() {
+  const toml = readFileSync(resolve(ROOT, "wrangler.toml"), "utf8");
+  const m = /^\s*compatibility_date\s*=\s*"([\d-]+)"/m.exec(toml);
+  if (!m?.[1]) throw new Error("wrangler.toml has no compatibility_date");
+  return m[1];
+}
+
+/** The [vars] of wrangler.toml (string values only), as the deployed Worker gets them. */
+export function wranglerVars() {
+  const toml = readFileSync(resolve(ROOT, "wrangler.toml"), "utf8");
+  const section = /^\[vars\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/m.exec(toml)?.[1] ?? "";
+  /** @type {Record<string, string>} */
+  const vars = {};
+  for (const m of section.matchAll(/^\s*([A-Z_][A-Z0-9_]*)\s*=\s*"([^"]*)"/gm)) vars[/** @type {string} */ (m[1])] = /** @type {string} */ (m[2]);
+  return vars;
+}
+
+/**
+ * @typedef {object} WorkerSpec
+ * @property {string} name
+ * @property {string} scriptPath
+ * @property {Record<string, string>} vars
+ * @property {boolean} [kv]            bind an INCIDENTS KV namespace
+ * @property {boolean} [inspect]     open workerd's inspector on a loopback port (for --profile)
+ */
+
+/**
+ * @typedef {object} RunningWorker
+ * @property {string} name
+ * @property {string} url      "http://127.0.0.1:PORT", no trailing slash
+ * @property {number} pid      the workerd process
+ * @property {Miniflare} mf
+ * @property {string | undefined} inspectorUrl  the Worker's DevTools WebSocket, when `inspect` was set
+ * @property {() => string} logTail  the last lines workerd printed
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * @param {WorkerSpec} spec
+ * @returns {Promise<RunningWorker>}
+ */
+export async function startWorker(spec) {
+  const before = childrenNamed("workerd");
+  let log = "";
+  /** @param {import("node:stream").Readable} stream */
+  const keepTail = (stream) => stream.on("data", (d) => (log = (log + d).slice(-4000)));
+  const mf = new Miniflare({
+    handleRuntimeStdio(stdout, stderr) {
+      keepTail(stdout);
+      keepTail(stderr);
+    },
+    ...(spec.inspect ? { inspectorPort: 0 } : {}),
+    workers: [
+      {
+        name: spec.name,
+        modules: true,
+        modulesRules: [{ type: "Text", include: ["**/*.html"] }],
+        scriptPath: spec.scriptPath,
+        modulesRoot: dirname(spec.scriptPath),
+        compatibilityDate: compatibilityDate(),
+        bindings: { ...spec.vars },
+        ...(spec.kv ? { kvNamespaces: { INCIDENTS: `${spec.name}-incidents` } } : {}),
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      },
+    ],
+  });
+  let unguard = () => undefined;
+  const close = async () => {
+    await mf.dispose().catch(() => undefined);
+    unguard();
+    forget();
+  };
+  const forget = onCleanup(`workerd (${spec.name})`, close);
+  try {
+    await mf.ready;
+    const pids = [...childrenNamed("workerd")].filter((pid) => !before.has(pid));
+    if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
+    const pid = /** @type {number} */ (pids[0]);
+    unguard = guardPid(pid, "workerd");
+    const url = (await mf.unsafeGetDirectURL(spec.name)).href.replace(/\/$/, "");
+    const inspectorUrl = spec.inspect ? `${(await mf.getInspectorURL()).href.replace(/\/$/, "")}/core:user:${spec.name}` : undefined;
+    return {
+      inspectorUrl,
+      name: spec.name,
+      url,
+      pid,
+      mf,
+      logTail: () => log,
+      close: async () => {
+        await close();
+        if (isAlive(pid, "workerd")) throw new Error(`workerd ${pid} (${spec.name}) outlived dispose()`);
+      },
+    };
+  } catch (err) {
+    await close();
+    const tail = log.trim().split("\n").slice(-15).join("\n");
+    throw new Error(`cannot start ${spec.name} in workerd: ${err instanceof Error ? err.message : err}${tail ? `\n${tail}` : ""}`);
+  }
+}
