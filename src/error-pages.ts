@@ -11,8 +11,6 @@ import { CODES, type ErrorCode } from "./codes";
 import type { Locale } from "./i18n";
 import { isLocale, LOCALES, pickLocale } from "./i18n";
 import { DEFAULT_INCIDENTS, type IncidentOptions, IncidentRecorder } from "./incidents/recorder";
-
-export { DEFAULT_INCIDENTS } from "./incidents/recorder";
 import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
 import { OriginFetchError } from "./proxy";
 import { negotiate, wantsJson } from "./render/negotiate";
@@ -21,6 +19,8 @@ import { fallbackResponse, respond } from "./render/respond";
 import { buildView } from "./render/view";
 import { rayIdFor } from "./ray";
 import { parseRetryAfter } from "./time";
+
+export { DEFAULT_INCIDENTS } from "./incidents/recorder";
 
 export interface ErrorPagesOptions {
   /** Language when Accept-Language names none we have. Default "en". */

@@ -27,7 +27,6 @@ function localeValues(locale: Locale): Record<string, string> {
     lang: locale,
     other_lang: other,
     other_lang_name: messagesFor(other).languageName,
-    other_lang_href: `?lang=${other}`,
   };
   for (const [key, text] of Object.entries(messagesFor(locale).ui)) values[`t.${key}`] = text;
   return values;
@@ -40,6 +39,7 @@ function requestValues(v: ErrorView, brand: string | undefined): Record<string, 
   const status = (h: typeof hop) => (h === hop ? ui.failed : ui.working);
   return {
     doc_title: `${v.host} | ${v.code}: ${v.title}`,
+    other_lang_href: v.otherLanguageHref,
     brand: brand ?? v.host,
     code: String(v.code),
     title: v.title,

@@ -5,7 +5,7 @@
 import type { Failure } from "../classify";
 import { type ErrorCode, isSubCode } from "../codes";
 import type { Locale, Messages } from "../i18n";
-import { messagesFor } from "../i18n";
+import { LOCALES, messagesFor } from "../i18n";
 import { formatUtc } from "../time";
 
 export interface ErrorView {
@@ -26,6 +26,8 @@ export interface ErrorView {
   readonly url: string;
   readonly colo?: string;
   readonly retryAfter: number | null;
+  /** The language switch: the same query with `lang` set, relative so it keeps the path. */
+  readonly otherLanguageHref: string;
 }
 
 export interface ViewInput {
@@ -41,6 +43,18 @@ export interface ViewInput {
 /** Long URLs are shortened for display; the incident record keeps what it is allowed to. */
 const MAX_URL = 300;
 const shorten = (s: string): string => (s.length > MAX_URL ? `${s.slice(0, MAX_URL - 1)}…` : s);
+
+/**
+ * `?…&lang=ko`: a query-only reference, so the visitor's path is never turned into a link target
+ * (`//evil.example` as a path would be). Overlong queries are not repeated.
+ */
+function languageHref(url: URL, locale: Locale): string {
+  const other = LOCALES.find((l) => l !== locale) ?? locale;
+  if (url.search.length > 1024) return `?lang=${other}`;
+  const params = new URLSearchParams(url.search);
+  params.set("lang", other);
+  return `?${params}`;
+}
 
 function texts(failure: Failure, m: Messages) {
   const base = m.codes[failure.code];
@@ -78,6 +92,7 @@ export function buildView(input: ViewInput): ErrorView {
     url: shorten(input.url.href),
     ...(input.colo ? { colo: input.colo } : {}),
     retryAfter: input.retryAfter,
+    otherLanguageHref: languageHref(input.url, input.locale),
   };
 }
 

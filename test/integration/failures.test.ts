@@ -186,6 +186,13 @@ describe("languages", () => {
     expect(switched).toContain('<html lang="en"');
   });
 
+  it("links the other language keeping the query, never the path", async () => {
+    const page = await (await w.fetch("main", `${BASE}/status/502?q=shoes&lang=en`, { headers: html })).text();
+    expect(page).toContain('href="?q=shoes&amp;lang=ko"');
+    const odd = await (await w.fetch("main", `${BASE}//evil.example/status/502`, { headers: html })).text();
+    expect(odd).toContain('href="?lang=ko"');
+  });
+
   it("localizes problem details", async () => {
     const { body } = await problem("main", "/status/523", { "accept-language": "ko" });
     expect(body.title).toBe(ko.codes[523].title);
