@@ -1,7 +1,7 @@
 /**
  * The standalone Worker: config from env (once per isolate), then errorPages in front of the proxy.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { adminRoutes } from "./admin/routes";
 import { type Config, loadConfig } from "./config";
 import { errorPages } from "./error-pages";

@@ -22,20 +22,14 @@ export interface InspectOptions {
 export async function readPrefix(body: ReadableStream<Uint8Array> | null, maxBytes: number, ms: number): Promise<Uint8Array> {
   if (!body) return new Uint8Array();
   const reader = body.getReader();
+  // One timer for the whole read: cancelling the reader ends a pending read() as done.
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), ms);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const deadline = Date.now() + ms;
-  let timer: number | null = null;
   try {
     while (size < maxBytes) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      const next = await Promise.race([
-        reader.read(),
-        new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), left))),
-      ]);
-      clearTimeout(timer);
-      if (next === "late" || next.done) break;
+      const next = await reader.read();
+      if (next.done) break;
       chunks.push(next.value);
       size += next.value.byteLength;
     }
@@ -45,13 +39,17 @@ export async function readPrefix(body: ReadableStream<Uint8Array> | null, maxByt
     clearTimeout(timer);
     reader.cancel().catch(() => undefined);
   }
-  const out = new Uint8Array(Math.min(size, maxBytes));
+  return concat(chunks, Math.min(size, maxBytes));
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
-    const part = chunk.subarray(0, out.length - offset);
+    if (offset >= length) break;
+    const part = chunk.subarray(0, length - offset);
     out.set(part, offset);
     offset += part.length;
-    if (offset >= out.length) break;
   }
   return out;
 }

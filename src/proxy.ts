@@ -39,13 +39,15 @@ export function originUrlFor(requestUrl: URL, originUrl: URL | undefined): URL {
 }
 
 function forwardedRequest(request: Request, target: URL, signal: AbortSignal): Request {
-  const headers = new Headers(request.headers);
+  // Headers are handed over as the object itself: the runtime copies them natively, which is
+  // much cheaper per request than iterating them here.
+  const forwarded = new Request(target, { method: request.method, headers: request.headers, body: request.body, redirect: "manual", signal });
   const incoming = new URL(request.url);
   if (target.host !== incoming.host) {
-    headers.set("x-forwarded-host", incoming.host);
-    headers.set("x-forwarded-proto", incoming.protocol.slice(0, -1));
+    forwarded.headers.set("x-forwarded-host", incoming.host);
+    forwarded.headers.set("x-forwarded-proto", incoming.protocol.slice(0, -1));
   }
-  return new Request(target, { method: request.method, headers, body: request.body, redirect: "manual", signal });
+  return forwarded;
 }
 
 /**

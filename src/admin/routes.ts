@@ -2,7 +2,8 @@
  * The owner's side of the Worker, mounted at ADMIN_PATH when ADMIN_TOKEN is set: the JSON API,
  * the dashboard and its sign-in. Nothing here reaches the origin or the incident log.
  */
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { AdminConfig } from "../config";
