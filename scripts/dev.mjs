@@ -170,8 +170,10 @@ ${mode === "scenarios" ? scenarioGuide : `\n  Every path fails the same way in t
   Other origin failures (restart with):
 ${otherModes}
 
-  Incidents are recorded in local KV (.wrangler/state). Read them at
-    curl -H 'Authorization: Bearer ${DEV_TOKEN}' ${W}/__errors
+  Incidents are recorded in local KV (.wrangler/state). Read them in the dashboard at
+    ${W}/__errors/   (sign in with the token below)
+  or from a terminal:
+    npm run incidents -- --url ${W} --token ${DEV_TOKEN} --since 1h
   ADMIN_TOKEN=${DEV_TOKEN} is for local development only: never use it in a deployment.
 `);
 
