@@ -10,8 +10,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CASES, DEVICE, LANGS, LOCALE, Session, type Stack, startStack, subrequests } from "./harness";
+import { describe, expect, it } from "vitest";
+import { CASES, DEVICE, LANGS, LOCALE, Session, useStack } from "./harness";
 
 const AXE = readFileSync(resolve(import.meta.dirname, "../../node_modules/axe-core/axe.min.js"), "utf8");
 
@@ -38,19 +38,7 @@ async function axe(page: Page): Promise<Violation[]> {
 
 const serious = (vs: Violation[]) => vs.filter((v) => v.impact === "serious" || v.impact === "critical");
 
-let stack: Stack;
-const sessions: Session[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  for (const s of sessions) await s.close().catch(() => undefined);
-  await stack?.close();
-});
-afterEach(() => {
-  if (stack) expect(subrequests(stack), "requests besides the document").toEqual([]);
-});
+const suite = useStack();
 
 const VARIANTS = [
   { name: "desktop, light", options: { ...DEVICE.desktop, colorScheme: "light" as const } },
@@ -59,8 +47,8 @@ const VARIANTS = [
 
 describe.each(LANGS)("axe (%s)", (lang) => {
   it.each(VARIANTS)("$name: no serious or critical violations on any case", async ({ options }) => {
-    const s = await Session.open(stack, { ...LOCALE[lang], ...options, bypassCSP: true });
-    sessions.push(s);
+    const s = await Session.open(suite.stack, { ...LOCALE[lang], ...options, bypassCSP: true });
+    suite.sessions.push(s);
     const found: Record<string, Violation[]> = {};
     for (const c of CASES) {
       const { page, response } = await s.visit(c.path);
@@ -74,8 +62,8 @@ describe.each(LANGS)("axe (%s)", (lang) => {
 });
 
 it("axe does find a planted critical violation (the check is not vacuous)", async () => {
-  const s = await Session.open(stack, { ...LOCALE.en, ...DEVICE.desktop, bypassCSP: true });
-  sessions.push(s);
+  const s = await Session.open(suite.stack, { ...LOCALE.en, ...DEVICE.desktop, bypassCSP: true });
+  suite.sessions.push(s);
   const { page } = await s.visit("/status/502");
   await page.evaluate(() => document.querySelector("main")?.insertAdjacentHTML("beforeend", "<button></button>"));
   expect(serious(await axe(page)).map((v) => v.id)).toContain("button-name");

@@ -13,6 +13,7 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page, type Response } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import type { Messages } from "../../src/i18n";
 import { en } from "../../src/i18n/en";
@@ -336,3 +337,22 @@ export const hopName = (m: Messages, hop: Hop): string => ({ browser: m.ui.brows
 
 /** The Ray ID in the details list (the `<dd>` after the Ray ID label). */
 export const rayIdCell = (page: Page) => page.locator("main dl > div").filter({ has: page.locator("dt", { hasText: /^Ray ID$/ }) }).locator("dd");
+
+/**
+ * One stack per test file, with the hooks every file needs: sessions closed at the end, and after
+ * each test, proof that the page asked for nothing besides its document.
+ */
+export function useStack(): { readonly stack: Stack; readonly sessions: Session[] } {
+  const suite = { stack: undefined as unknown as Stack, sessions: [] as Session[] };
+  beforeAll(async () => {
+    suite.stack = await startStack();
+  });
+  afterAll(async () => {
+    for (const s of suite.sessions) await s.close().catch(() => undefined);
+    await suite.stack?.close();
+  });
+  afterEach(() => {
+    if (suite.stack) expect(subrequests(suite.stack), "requests besides the document").toEqual([]);
+  });
+  return suite;
+}

@@ -2,26 +2,14 @@
  * What a visitor does with the page: copies the report, reads it without JavaScript, and opens
  * URLs with markup in them (which must stay text).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { caseById, DEVICE, hopName, type Lang, LANGS, LOCALE, MESSAGES, rayIdCell, Session, SITE, type Stack, startStack, subrequests } from "./harness";
+import { describe, expect, it } from "vitest";
+import { caseById, DEVICE, hopName, type Lang, LANGS, LOCALE, MESSAGES, rayIdCell, Session, SITE, useStack } from "./harness";
 
-let stack: Stack;
-const sessions: Session[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  for (const s of sessions) await s.close().catch(() => undefined);
-  await stack?.close();
-});
-afterEach(() => {
-  if (stack) expect(subrequests(stack), "requests besides the document").toEqual([]);
-});
+const suite = useStack();
 
 async function open(lang: Lang, extra: Parameters<typeof Session.open>[1] = {}): Promise<Session> {
-  const s = await Session.open(stack, { ...LOCALE[lang], ...DEVICE.desktop, ...extra });
-  sessions.push(s);
+  const s = await Session.open(suite.stack, { ...LOCALE[lang], ...DEVICE.desktop, ...extra });
+  suite.sessions.push(s);
   return s;
 }
 
@@ -29,7 +17,7 @@ describe.each(LANGS)("copy button (%s)", (lang) => {
   it("copies the report for the hosting provider", async () => {
     const m = MESSAGES[lang];
     const s = await open(lang);
-    await s.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.base });
+    await s.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: suite.stack.base });
     const { page } = await s.visit("/cf530/1016");
     const copy = page.getByRole("button", { name: m.ui.copy });
     expect(await copy.isVisible()).toBe(true);
@@ -42,7 +30,7 @@ describe.each(LANGS)("copy button (%s)", (lang) => {
     const rayId = (await rayIdCell(page).innerText()).trim();
     expect(copied.split("\n")).toEqual([
       `${m.ui.errorCode}: 530 ${m.subCodes[1016].title}`,
-      `${m.ui.subCode}: 1016 ${m.subCodes[1016].title}`,
+      `${m.ui.subCode}: 1016`,
       expect.stringMatching(new RegExp(`^${m.ui.timeUtc.replace(/[()]/g, "\\$&")}: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC$`)),
       `${m.ui.url}: https://${SITE}/cf530/1016`,
       `${m.ui.rayId}: ${rayId}`,
@@ -57,8 +45,8 @@ describe("without JavaScript", () => {
     async (lang, id) => {
       const c = caseById(id);
       const m = MESSAGES[lang];
-      const s = await Session.open(stack, { ...LOCALE[lang], ...DEVICE.phone, javaScriptEnabled: false });
-      sessions.push(s);
+      const s = await Session.open(suite.stack, { ...LOCALE[lang], ...DEVICE.phone, javaScriptEnabled: false });
+      suite.sessions.push(s);
       const { page, response } = await s.visit(c.path);
       expect(response.status()).toBe(c.code);
       const visible = async (selector: string) => expect(await page.locator(selector).first().isVisible(), selector).toBe(true);

@@ -4,33 +4,21 @@
  * off; nothing of the sort for a code that retrying cannot fix (525).
  */
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEVICE, fill, type Lang, LOCALE, MESSAGES, Session, type Stack, startStack, subrequests } from "./harness";
+import { describe, expect, it } from "vitest";
+import { DEVICE, fill, type Lang, LOCALE, MESSAGES, Session, useStack } from "./harness";
 
-let stack: Stack;
-const sessions: Session[] = [];
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  for (const s of sessions) await s.close().catch(() => undefined);
-  await stack?.close();
-});
-afterEach(() => {
-  if (stack) expect(subrequests(stack), "requests besides the document").toEqual([]);
-});
+const suite = useStack();
 
 async function open(lang: Lang): Promise<{ s: Session; page: Page }> {
-  const s = await Session.open(stack, { ...LOCALE[lang], ...DEVICE.desktop });
-  sessions.push(s);
+  const s = await Session.open(suite.stack, { ...LOCALE[lang], ...DEVICE.desktop });
+  suite.sessions.push(s);
   const page = await s.newPage();
   await page.clock.install();
   return { s, page };
 }
 
 /** How many times the browser asked the Worker for `path` (document requests). */
-const hits = (path: string) => stack.served.filter((r) => r.path === path).length;
+const hits = (path: string) => suite.stack.served.filter((r) => r.path === path).length;
 
 /** Advances the page's clock one second at a time: each tick schedules the next. */
 async function seconds(page: Page, n: number): Promise<void> {
@@ -62,7 +50,7 @@ describe.each(["en", "ko"] as const)("retry (%s)", (lang) => {
     await seconds(page, 1);
     await loaded;
     expect(hits(path)).toBe(2);
-    expect(stack.served.filter((r) => r.path === path).map((r) => r.method)).toEqual(["GET", "GET"]);
+    expect(suite.stack.served.filter((r) => r.path === path).map((r) => r.method)).toEqual(["GET", "GET"]);
 
     // Second attempt: twice the wait, and the attempt is remembered for this URL.
     expect(await countdown(page).innerText()).toBe(fill(m.ui.retryIn, 10));
@@ -130,13 +118,13 @@ describe("retry", () => {
     const path = "/retry-after/502/5?form";
     const { s, page } = await open("en");
     // A form on a blank page posts to the site; the origin answers 502.
-    await page.setContent(`<form method="post" action="${stack.base}${path}"><input name="order" value="1"></form>`);
+    await page.setContent(`<form method="post" action="${suite.stack.base}${path}"><input name="order" value="1"></form>`);
     await Promise.all([page.waitForEvent("load"), page.evaluate(() => document.querySelector("form")?.submit())]);
     expect(await countdown(page).innerText()).toBe(fill(m.ui.retryIn, 5));
     const loaded = page.waitForEvent("load");
     await seconds(page, 5);
     await loaded;
-    expect(stack.served.filter((r) => r.path === path).map((r) => r.method)).toEqual(["POST", "GET"]);
+    expect(suite.stack.served.filter((r) => r.path === path).map((r) => r.method)).toEqual(["POST", "GET"]);
     // Reloading would have re-sent the POST, which the page's `form-action 'none'` blocks: a CSP error.
     expect(s.problems).toEqual([]);
   });
