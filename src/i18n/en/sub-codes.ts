@@ -1,0 +1,101 @@
+import type { Messages } from "../types";
+
+/** The 1xxx codes that travel with a 530, in English. */
+export const subCodes: Messages["subCodes"] = {
+  1000: {
+    title: "DNS points to a prohibited IP",
+    happened: "The website's address points to a server it is not allowed to use, so the page could not be loaded.",
+    owner: [
+      "An A record in your Cloudflare DNS points to a Cloudflare IP address. Change it to your origin server's IP.",
+      "If a reverse proxy (e.g. nginx proxy_pass) sends the request back through Cloudflare, point it at the origin or use a redirect.",
+      "Requests with a CF-Connecting-IP header, two X-Forwarded-For headers or one over 100 characters are also refused.",
+      "If the record points to a SaaS provider on Cloudflare, ask them to set up a custom hostname for your domain.",
+    ],
+  },
+  1001: {
+    title: "DNS resolution error",
+    happened: "The website's address could not be looked up, so its server could not be found.",
+    owner: [
+      "Check that the domain is active in a Cloudflare account; a request for a domain Cloudflare does not know ends here.",
+      "If a CNAME is involved, make sure its target exists and resolves, and that its DNS provider is online.",
+      "A domain outside Cloudflare cannot CNAME to a Cloudflare domain unless it is added to a Cloudflare account.",
+      "With Cloudflare for SaaS custom hostnames, turn off Always Online and use CNAME records, not A records, for subdomains.",
+    ],
+  },
+  1002: {
+    title: "DNS points to a prohibited IP",
+    happened: "The website's address points to a server it is not allowed to use, so the page could not be loaded.",
+    owner: [
+      "A DNS record points to a Cloudflare IP or to a local or disallowed address (e.g. 127.0.0.1). Use your origin's public IP instead.",
+      "Confirm the origin's IP address or CNAME target with your hosting provider, then update the A or CNAME record in Cloudflare DNS.",
+      "Make sure the origin resolves your own domain to its internal or public IP, so it does not send its requests back through Cloudflare.",
+    ],
+  },
+  1003: {
+    title: "Direct IP access not allowed",
+    happened: "This website can only be opened by its name, not by a numeric IP address. Please use the site's name instead.",
+    owner: [
+      "The request went to a Cloudflare IP address directly instead of to your domain name.",
+      "Use the domain name in links, bookmarks and API clients, not a Cloudflare IP.",
+      "If a service calls your site by IP, change it to send your hostname.",
+    ],
+  },
+  1004: {
+    title: "Host not configured to serve web traffic",
+    happened: "The website is not set up to serve pages at the moment. This is often temporary while its settings change.",
+    owner: [
+      "If you changed DNS recently, wait for the change to propagate; this usually clears within a few minutes.",
+      "Make sure your A records point to your origin server's IP, not to Cloudflare IP addresses.",
+      "If it lasts over five minutes, contact Cloudflare support: proxying may have been disabled for the domain (e.g. after an abuse report).",
+    ],
+  },
+  1014: {
+    title: "CNAME cross-user banned",
+    happened: "The website's address points to a site in another account, which is not allowed, so the page could not be loaded.",
+    owner: [
+      "A CNAME points to a domain in a different Cloudflare account; Cloudflare blocks this by default.",
+      "CNAMEs within one zone or between zones of the same account are fine: move the target or point to one you own.",
+      "To allow the cross-account CNAME, the target's owner has to set it up with Cloudflare for SaaS.",
+      "For an R2 custom domain, turn off zone hold on the target zone and check that the zone is not banned.",
+    ],
+  },
+  1016: {
+    title: "Origin DNS error",
+    happened: "The name of the website's server could not be found, so the page could not be loaded.",
+    owner: [
+      "Cloudflare cannot resolve your origin's hostname to an IP address.",
+      "Check that an A record with a valid origin IP exists, or that the CNAME target resolves (test with dig or a DNS lookup tool).",
+      "Check the origin hostnames in your load balancer pools and keep a fallback pool with an IP address.",
+      "For Workers subrequests to a partial (CNAME) setup zone, the hostname must exist in the Cloudflare zone itself.",
+      "For Cloudflare for SaaS, check custom hostname validation and the fallback origin record.",
+    ],
+  },
+  1018: {
+    title: "Could not find host",
+    happened: "The website's address is not ready yet or was changed recently, so it could not be found.",
+    owner: [
+      "If the domain was activated on Cloudflare recently, its settings may still be propagating; wait a few minutes.",
+      "If the domain was set up through a hosting partner, ask them whether their DNS setup failed.",
+      "If it persists, send Cloudflare support your domain, a screenshot with the Ray ID and a HAR file of the error.",
+    ],
+  },
+  1019: {
+    title: "Compute server error",
+    happened: "A program that runs this website on the network stopped with an error, so the page could not be loaded.",
+    owner: [
+      "A Cloudflare Worker on this route failed; the usual cause is a Worker that calls itself in a loop.",
+      "Make sure the Worker does not fetch a URL that is routed to the same Worker script.",
+      "Check the Worker's logs (e.g. wrangler tail) for exceptions at the time of the error.",
+    ],
+  },
+  1033: {
+    title: "Tunnel error",
+    happened: "The secure link between this website and its server is not connected right now.",
+    owner: [
+      "The hostname is served through a Cloudflare Tunnel, and no cloudflared connector is connected to it.",
+      "Make sure cloudflared is running on the origin and can reach the internet, then check the tunnel's status in the dashboard.",
+      "Check the cloudflared logs for connection errors.",
+      "To stay up when one connector fails, run more cloudflared replicas or put the tunnel behind a load balancer.",
+    ],
+  },
+};
