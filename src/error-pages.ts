@@ -84,13 +84,13 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
   const recorder = incidents ? new IncidentRecorder(incidents) : undefined;
   const passThroughJson = options.passThroughJson ?? true;
 
-  const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string) => {
+  const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL) => {
     if (!recorder || !incidents) return;
     // Recording is a side effect: whatever goes wrong here must not change the visitor's answer.
     try {
       const kv = (c.env as Record<string, unknown> | undefined)?.[incidents.binding] as KVNamespace | undefined;
       if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
-      const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format });
+      const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format, url });
       const ctx = executionContext(c);
       if (ctx) ctx.waitUntil(work);
     } catch (err) {
@@ -132,11 +132,12 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       const format = negotiate(accept);
       const originRetry = failure.evidence.source === "response" ? failure.evidence.retryAfter : null;
       const retryAfter = parseRetryAfter(originRetry, time) ?? specRetryAfter(failure);
-      const view = buildView({ failure, locale, rayId, time, url: new URL(c.req.url), colo: colo(c.req.raw), retryAfter });
+      const url = new URL(c.req.url);
+      const view = buildView({ failure, locale, rayId, time, url, colo: colo(c.req.raw), retryAfter });
       const answer = await respond(view, format, { templates, brand: options.brand, head: c.req.method === "HEAD" });
       c.res = undefined; // drop the origin's response, headers included
       c.res = answer;
-      record(c, failure, rayId, time, locale, format);
+      record(c, failure, rayId, time, locale, format, url);
     } catch (fault) {
       const status = failure?.code ?? (error instanceof OriginFetchError ? 502 : !failed && res.status >= 500 && res.status <= 599 ? res.status : 500);
       c.res = undefined;

@@ -54,6 +54,9 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
   return out;
 }
 
+/** Lenient (non-fatal) and used without `stream`, so one decoder serves every request. */
+const decoder = new TextDecoder();
+
 export async function observeResponse(res: Response, elapsedMs: number, options: InspectOptions): Promise<ResponseObservation> {
   const prefix = await readPrefix(res.body, options.prefixBytes, options.probeTimeoutMs);
   return {
@@ -61,7 +64,7 @@ export async function observeResponse(res: Response, elapsedMs: number, options:
     status: res.status,
     contentType: res.headers.get("content-type"),
     retryAfter: res.headers.get("retry-after"),
-    bodyPrefix: new TextDecoder().decode(prefix),
+    bodyPrefix: decoder.decode(prefix),
     bodyBytesRead: prefix.byteLength,
     elapsedMs,
   };

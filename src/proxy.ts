@@ -38,11 +38,10 @@ export function originUrlFor(requestUrl: URL, originUrl: URL | undefined): URL {
   return target;
 }
 
-function forwardedRequest(request: Request, target: URL, signal: AbortSignal): Request {
+function forwardedRequest(request: Request, incoming: URL, target: URL, signal: AbortSignal): Request {
   // Headers are handed over as the object itself: the runtime copies them natively, which is
   // much cheaper per request than iterating them here.
   const forwarded = new Request(target, { method: request.method, headers: request.headers, body: request.body, redirect: "manual", signal });
-  const incoming = new URL(request.url);
   if (target.host !== incoming.host) {
     forwarded.headers.set("x-forwarded-host", incoming.host);
     forwarded.headers.set("x-forwarded-proto", incoming.protocol.slice(0, -1));
@@ -55,14 +54,15 @@ function forwardedRequest(request: Request, target: URL, signal: AbortSignal): R
  * rejects with {@link OriginFetchError} when no response headers arrive.
  */
 export async function fetchOrigin(request: Request, options: ProxyOptions = {}): Promise<Response> {
-  const target = originUrlFor(new URL(request.url), options.originUrl);
+  const incoming = new URL(request.url);
+  const target = originUrlFor(incoming, options.originUrl);
   const timeoutMs = options.timeoutMs ?? 100_000;
   // Only the wait for headers is bounded: the body may legitimately stream for much longer.
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DOMException("origin timeout", "TimeoutError")), timeoutMs);
   const started = Date.now();
   try {
-    return await (options.fetch ?? fetch)(forwardedRequest(request, target, controller.signal));
+    return await (options.fetch ?? fetch)(forwardedRequest(request, incoming, target, controller.signal));
   } catch (cause) {
     throw new OriginFetchError(target, controller.signal.aborted, Date.now() - started, { cause });
   } finally {

@@ -37,6 +37,8 @@ export interface IncidentInput {
   readonly request: Request;
   readonly locale: string;
   readonly format: string;
+  /** `request.url` already parsed, when the caller has it; parsed here otherwise. */
+  readonly url?: URL;
 }
 
 /** What this isolate's recorder has done: suppressions and write failures are counted, never silent. */
@@ -53,7 +55,7 @@ type CfProps = { colo?: string; country?: string; city?: string; asn?: number; h
 
 export function buildRecord(input: IncidentInput, weight: number, options: IncidentOptions): IncidentRecord {
   const { failure, request } = input;
-  const url = new URL(request.url);
+  const url = input.url ?? new URL(request.url);
   const cf = (request as { cf?: CfProps }).cf ?? {};
   const evidence =
     failure.evidence.source === "response"
@@ -108,7 +110,7 @@ export class IncidentRecorder {
 
   /** Decides synchronously and returns the KV work to hand to `waitUntil`. */
   record(kv: KVNamespace, input: IncidentInput): Promise<void> {
-    const key = `${input.failure.code}|${new URL(input.request.url).hostname}`;
+    const key = `${input.failure.code}|${(input.url ?? new URL(input.request.url)).hostname}`;
     const admission: Admission = this.budget.admit(key);
     if (admission.store) {
       const record = buildRecord(input, admission.weight, this.options);

@@ -1,7 +1,7 @@
 /** The HTML page: template values from the view, and the CSP that admits its inline blocks only. */
 import type { ErrorCode } from "../codes";
 import { type Locale, LOCALES, messagesFor } from "../i18n";
-import { type CompiledTemplate, compile, escapeHtml, render, specialize, type TemplateValues } from "./template";
+import { type CompiledTemplate, compile, type EncodedTemplate, encodeTemplate, escapeHtml, renderBytes, specialize, type TemplateValues } from "./template";
 import { reportText, type ErrorView } from "./view";
 
 export interface PageTemplates {
@@ -72,22 +72,24 @@ export function pageValues(v: ErrorView, brand: string | undefined): TemplateVal
 }
 
 /**
- * Each template with one language's labels already in place, made on first use: per request only
- * the failure's own values are escaped and joined (about a third of the placeholders).
+ * Each template with one language's labels already in place and its text already UTF-8, made on
+ * first use: per request only the failure's own values are escaped, encoded and joined (about a
+ * third of the placeholders).
  */
-const localized = new WeakMap<CompiledTemplate, Map<Locale, CompiledTemplate>>();
+const localized = new WeakMap<CompiledTemplate, Map<Locale, EncodedTemplate>>();
 
-function localizedTemplate(template: CompiledTemplate, locale: Locale): CompiledTemplate {
+function localizedTemplate(template: CompiledTemplate, locale: Locale): EncodedTemplate {
   let byLocale = localized.get(template);
   if (!byLocale) localized.set(template, (byLocale = new Map()));
   let t = byLocale.get(locale);
-  if (!t) byLocale.set(locale, (t = specialize(template, localeValues(locale))));
+  if (!t) byLocale.set(locale, (t = encodeTemplate(specialize(template, localeValues(locale)))));
   return t;
 }
 
-export function renderPage(templates: PageTemplates, v: ErrorView, brand: string | undefined): { html: string; template: CompiledTemplate } {
+/** The page as UTF-8 bytes, and the template it came from (for its CSP). */
+export function renderPage(templates: PageTemplates, v: ErrorView, brand: string | undefined): { body: Uint8Array; template: CompiledTemplate } {
   const template = templates.overrides.get(v.code) ?? templates.page;
-  return { html: render(localizedTemplate(template, v.locale), requestValues(v, brand)), template };
+  return { body: renderBytes(localizedTemplate(template, v.locale), requestValues(v, brand)), template };
 }
 
 const cspCache = new WeakMap<CompiledTemplate, Promise<string>>();

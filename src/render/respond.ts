@@ -26,14 +26,14 @@ function baseHeaders(v: ErrorView, contentType: string): Record<string, string> 
 }
 
 export async function respond(v: ErrorView, format: Format, options: RespondOptions): Promise<Response> {
-  let body: string;
+  let body: string | Uint8Array;
   let headers: Record<string, string>;
   switch (format) {
     case "html": {
-      const { html, template } = renderPage(options.templates, v, options.brand);
+      const page = renderPage(options.templates, v, options.brand);
       headers = baseHeaders(v, "text/html; charset=utf-8");
-      headers["content-security-policy"] = await contentSecurityPolicy(template);
-      body = html;
+      headers["content-security-policy"] = await contentSecurityPolicy(page.template);
+      body = page.body;
       break;
     }
     case "problem":

@@ -50,8 +50,10 @@ const shorten = (s: string): string => (s.length > MAX_URL ? `${s.slice(0, MAX_U
  */
 function languageHref(url: URL, locale: Locale): string {
   const other = LOCALES.find((l) => l !== locale) ?? locale;
-  if (url.search.length > 1024) return `?lang=${other}`;
-  const params = new URLSearchParams(url.search);
+  const search = url.search;
+  // Without a query (the usual case) the answer is known: `?lang=` alone.
+  if (search === "" || search.length > 1024) return `?lang=${other}`;
+  const params = new URLSearchParams(search);
   params.set("lang", other);
   return `?${params}`;
 }

@@ -33,3 +33,17 @@ describe("template", () => {
   });
   it("escapeHtml covers backticks", () => expect(escapeHtml("`")).toBe("&#96;"));
 });
+
+describe("renderBytes", () => {
+  it("writes exactly the UTF-8 of render() for any values, Hangul and lone surrogates included", async () => {
+    const fc = await import("fast-check");
+    const { encodeTemplate, renderBytes } = await import("../../src/render/template");
+    const t = compile("<p>…{{a}}</p>{{#b}}<i>{{b}}</i>{{/b}}{{{c}}}한국어");
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), fc.string(), (a, b, c) => {
+        const values = { a, b, c };
+        expect(renderBytes(encodeTemplate(t), values)).toEqual(new TextEncoder().encode(render(t, values)));
+      }),
+    );
+  });
+});
