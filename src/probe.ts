@@ -5,6 +5,7 @@
  */
 import { connect } from "cloudflare:sockets";
 import { isIpLiteral } from "./classify";
+import { within } from "./time";
 
 export type TcpOutcome = "open" | "failed" | "timeout";
 /**
@@ -21,20 +22,6 @@ export interface ProbeResult {
   readonly tlsMs?: number;
   /** The runtime's message when the TCP connect failed. */
   readonly detail?: string;
-}
-
-type Timed<T> = { value: T } | { timedOut: true };
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<Timed<T>> {
-  let timer: number | null = null;
-  const timeout = new Promise<{ timedOut: true }>((resolve) => {
-    timer = setTimeout(() => resolve({ timedOut: true }), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([promise.then((value) => ({ value })), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const portOf = (url: URL): number => Number(url.port || (url.protocol === "https:" ? 443 : 80));

@@ -4,6 +4,7 @@
  */
 import type { Failure } from "../classify";
 import { type Admission, type BudgetOptions, WriteBudget } from "./budget";
+import { within } from "../time";
 import { type IncidentRecord, indexKey, recordKey, summarize } from "./schema";
 
 export interface IncidentOptions {
@@ -92,12 +93,10 @@ export function buildRecord(input: IncidentInput, weight: number, options: Incid
   };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: number | null = null;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  const result = await within(p, ms);
+  if ("timedOut" in result) throw new Error(`${what} took longer than ${ms} ms`);
+  return result.value;
 }
 
 export class IncidentRecorder {

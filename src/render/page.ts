@@ -1,7 +1,7 @@
 /** The HTML page: template values from the view, and the CSP that admits its inline blocks only. */
 import type { ErrorCode } from "../codes";
 import { type Locale, LOCALES, messagesFor } from "../i18n";
-import { type CompiledTemplate, compile, type EncodedTemplate, encodeTemplate, escapeHtml, renderBytes, specialize, type TemplateValues } from "./template";
+import { type CompiledTemplate, compile, encodeTemplate, escapeHtml, renderBytes, specialize } from "./template";
 import { reportText, type ErrorView } from "./view";
 
 export interface PageTemplates {
@@ -67,18 +67,14 @@ function requestValues(v: ErrorView, brand: string | undefined): Record<string, 
   };
 }
 
-export function pageValues(v: ErrorView, brand: string | undefined): TemplateValues {
-  return { ...localeValues(v.locale), ...requestValues(v, brand) };
-}
-
 /**
  * Each template with one language's labels already in place and its text already UTF-8, made on
  * first use: per request only the failure's own values are escaped, encoded and joined (about a
  * third of the placeholders).
  */
-const localized = new WeakMap<CompiledTemplate, Map<Locale, EncodedTemplate>>();
+const localized = new WeakMap<CompiledTemplate, Map<Locale, CompiledTemplate>>();
 
-function localizedTemplate(template: CompiledTemplate, locale: Locale): EncodedTemplate {
+function localizedTemplate(template: CompiledTemplate, locale: Locale): CompiledTemplate {
   let byLocale = localized.get(template);
   if (!byLocale) localized.set(template, (byLocale = new Map()));
   let t = byLocale.get(locale);

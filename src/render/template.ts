@@ -7,7 +7,8 @@
 export type TemplateValues = Readonly<Record<string, string | undefined>>;
 
 type Part =
-  | { readonly t: "text"; readonly s: string }
+  /** `b`: the same text as UTF-8, once the template is encoded for rendering into bytes. */
+  | { readonly t: "text"; readonly s: string; readonly b?: Uint8Array }
   | { readonly t: "value"; readonly name: string; readonly raw: boolean }
   | { readonly t: "section"; readonly name: string; readonly inverted: boolean; readonly body: readonly Part[] };
 
@@ -75,11 +76,12 @@ const isSet = (v: string | undefined): boolean => v !== undefined && v !== "" &&
 /** Own values only: `{{constructor}}` or `{{toString}}` in a template must not reach Object.prototype. */
 const valueOf = (values: TemplateValues, name: string): string | undefined => (Object.hasOwn(values, name) ? values[name] : undefined);
 
-function renderParts(parts: readonly Part[], values: TemplateValues, out: string[]): void {
+/** The one walk over a template: text as it is stored (bytes once encoded), values escaped. */
+function collect(parts: readonly Part[], values: TemplateValues, out: (string | Uint8Array)[]): void {
   for (const part of parts) {
     switch (part.t) {
       case "text":
-        out.push(part.s);
+        out.push(part.b ?? part.s);
         break;
       case "value": {
         const v = valueOf(values, part.name) ?? "";
@@ -87,16 +89,19 @@ function renderParts(parts: readonly Part[], values: TemplateValues, out: string
         break;
       }
       case "section":
-        if (isSet(valueOf(values, part.name)) !== part.inverted) renderParts(part.body, values, out);
+        if (isSet(valueOf(values, part.name)) !== part.inverted) collect(part.body, values, out);
         break;
     }
   }
 }
 
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
 export function render(template: CompiledTemplate, values: TemplateValues): string {
-  const out: string[] = [];
-  renderParts(template.parts, values, out);
-  return out.join("");
+  const out: (string | Uint8Array)[] = [];
+  collect(template.parts, values, out);
+  return out.map((c) => (typeof c === "string" ? c : utf8Decoder.decode(c))).join("");
 }
 
 function specializeParts(parts: readonly Part[], fixed: TemplateValues, out: Part[]): void {
@@ -135,53 +140,14 @@ export function specialize(template: CompiledTemplate, fixed: TemplateValues): C
 }
 
 /**
- * A template whose fixed text is already UTF-8: a render then encodes only the values it fills in
- * (a few hundred bytes) instead of converting the whole page (≈ 11 KB, a two-byte string once it
- * holds “…” or Hangul) when the Response is built.
+ * The template with its fixed text also kept as UTF-8: `renderBytes` then encodes only the values
+ * it fills in (a few hundred bytes) instead of converting the whole page (≈ 11 KB, a two-byte
+ * string once it holds “…” or Hangul) when the Response is built.
  */
-type EncodedPart =
-  | { readonly t: "bytes"; readonly b: Uint8Array }
-  | { readonly t: "value"; readonly name: string; readonly raw: boolean }
-  | { readonly t: "section"; readonly name: string; readonly inverted: boolean; readonly body: readonly EncodedPart[] };
-
-export interface EncodedTemplate {
-  readonly parts: readonly EncodedPart[];
-}
-
-const utf8 = new TextEncoder();
-
-function encodeParts(parts: readonly Part[]): EncodedPart[] {
-  return parts.map((part) =>
-    part.t === "text" ? { t: "bytes", b: utf8.encode(part.s) } : part.t === "value" ? part : { t: "section", name: part.name, inverted: part.inverted, body: encodeParts(part.body) },
-  );
-}
-
-export function encodeTemplate(template: CompiledTemplate): EncodedTemplate {
-  return { parts: encodeParts(template.parts) };
-}
-
-/** Collects the chunks to write; returns an upper bound of their UTF-8 size. */
-function collectParts(parts: readonly EncodedPart[], values: TemplateValues, out: (Uint8Array | string)[]): number {
-  let max = 0;
-  for (const part of parts) {
-    switch (part.t) {
-      case "bytes":
-        out.push(part.b);
-        max += part.b.length;
-        break;
-      case "value": {
-        const v = valueOf(values, part.name) ?? "";
-        const s = part.raw ? v : escapeHtml(v);
-        out.push(s);
-        max += s.length * 3; // a UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair: 4 for 2)
-        break;
-      }
-      case "section":
-        if (isSet(valueOf(values, part.name)) !== part.inverted) max += collectParts(part.body, values, out);
-        break;
-    }
-  }
-  return max;
+export function encodeTemplate(template: CompiledTemplate): CompiledTemplate {
+  const encode = (parts: readonly Part[]): Part[] =>
+    parts.map((part) => (part.t === "text" ? { ...part, b: utf8.encode(part.s) } : part.t === "section" ? { ...part, body: encode(part.body) } : part));
+  return { ...template, parts: encode(template.parts) };
 }
 
 /** Writes `s` at `at`: ASCII directly, anything else through the encoder (same bytes as `TextEncoder`). */
@@ -195,10 +161,14 @@ function writeString(s: string, out: Uint8Array, at: number): number {
   return n;
 }
 
-/** `render` into UTF-8 bytes: the same text as `utf8.encode(render(t, values))` for the same template. */
-export function renderBytes(template: EncodedTemplate, values: TemplateValues): Uint8Array {
-  const chunks: (Uint8Array | string)[] = [];
-  const out = new Uint8Array(collectParts(template.parts, values, chunks));
+/** `render` into UTF-8 bytes: the same bytes as `utf8.encode(render(t, values))`. */
+export function renderBytes(template: CompiledTemplate, values: TemplateValues): Uint8Array {
+  const chunks: (string | Uint8Array)[] = [];
+  collect(template.parts, values, chunks);
+  // A UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair: 4 for 2), so this is an upper bound.
+  let max = 0;
+  for (const c of chunks) max += typeof c === "string" ? c.length * 3 : c.length;
+  const out = new Uint8Array(max);
   let at = 0;
   for (const chunk of chunks) {
     if (typeof chunk === "string") at += writeString(chunk, out, at);
