@@ -5,7 +5,7 @@
  * modules, no source map) concatenated, then gzipped.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ROOT } from "./workers.mjs";
@@ -19,9 +19,8 @@ import { ROOT } from "./workers.mjs";
  * @property {number} gzipBytes    all modules concatenated and gzipped (wrangler's "gzip:" figure)
  * @property {string | undefined} wranglerReport  wrangler's own "Total Upload" line
  * @property {number} ms           how long the build took
- * @property {{ group: string, bytes: number, gzipBytes: number }[]} composition  what the entry
- *   module is made of, by source group; gzipBytes gzips each group on its own (so they add up to
- *   a little more than the whole)
+ * @property {{ group: string, bytes: number }[]} composition  what the entry module is made of,
+ *   by source group (bytes in the minified output)
  */
 
 /** The source group a bundled module belongs to, for the composition table. @param {string} path */
@@ -35,52 +34,51 @@ function groupOf(path) {
 }
 
 /**
- * Splits an unminified esbuild bundle at its `// path` module comments.
- * @param {string} code
- * @returns {{ group: string, bytes: number, gzipBytes: number }[]}
+ * What the entry module is made of, from esbuild's metafile: the bytes each source group
+ * contributes to the (minified) output.
+ * @param {string} metafile @param {string} entryName
+ * @returns {{ group: string, bytes: number }[]}
  */
-function composition(code) {
-  /** @type {Map<string, string[]>} */
+function composition(metafile, entryName) {
+  /** @type {{ outputs: Record<string, { inputs?: Record<string, { bytesInOutput: number }> }> }} */
+  const meta = JSON.parse(readFileSync(metafile, "utf8"));
+  const entry = Object.entries(meta.outputs).find(([name]) => name.endsWith(`/${entryName}`) || name === entryName)?.[1];
+  /** @type {Map<string, number>} */
   const groups = new Map();
-  let current = "(bundle prelude)";
-  for (const line of code.split("\n")) {
-    const m = /^\/\/ ((?:src|node_modules|templates)\/\S+)$/.exec(line);
-    if (m?.[1]) current = groupOf(m[1]);
-    const list = groups.get(current) ?? [];
-    list.push(line);
-    groups.set(current, list);
+  for (const [path, input] of Object.entries(entry?.inputs ?? {})) {
+    const group = groupOf(path);
+    groups.set(group, (groups.get(group) ?? 0) + input.bytesInOutput);
   }
-  return [...groups]
-    .map(([group, lines]) => {
-      const text = Buffer.from(lines.join("\n"));
-      return { group, bytes: text.length, gzipBytes: gzipSync(text).length };
-    })
-    .sort((a, b) => b.bytes - a.bytes);
+  return [...groups].map(([group, bytes]) => ({ group, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
 /**
  * @param {string} outdir
- * @param {{ minify?: boolean }} [o]  minify: what `minify = true` in wrangler.toml would give
+ * @param {{ config?: string }} [o]  config: the wrangler config to build (default wrangler.toml)
  * @returns {Promise<Bundle>}
  */
 export async function buildBundle(outdir, o = {}) {
   rmSync(outdir, { recursive: true, force: true }); // wrangler never removes old modules
   const wrangler = resolve(ROOT, "node_modules/.bin/wrangler");
+  // Beside the output, not in it: everything in outdir counts as uploaded.
+  const metafile = `${outdir}.meta.json`;
   const started = Date.now();
   const output = await new Promise((resolvePromise, reject) => {
     execFile(
       wrangler,
-      ["deploy", "--dry-run", "--outdir", outdir, ...(o.minify ? ["--minify"] : [])],
+      ["deploy", "--dry-run", "--outdir", outdir, "--metafile", metafile, ...(o.config ? ["-c", o.config] : [])],
       { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" }, timeout: 120_000 },
       (err, stdout, stderr) => (err ? reject(new Error(`wrangler build failed: ${stderr || err.message}`)) : resolvePromise(stdout + stderr)),
     );
   });
   const ms = Date.now() - started;
-  const entry = resolve(outdir, "index.js");
-  if (!existsSync(entry)) throw new Error(`wrangler produced no ${entry}`);
+  // wrangler names the entry after the config's `main` (src/index.ts → index.js).
+  const entryName = readdirSync(outdir).find((n) => n.endsWith(".js"));
+  if (!entryName) throw new Error(`wrangler produced no entry module in ${outdir}`);
+  const entry = resolve(outdir, entryName);
   // Uploaded: the entry and every module it imports (text modules sit beside it); not maps or READMEs.
   const names = readdirSync(outdir).filter((n) => !n.endsWith(".map") && n !== "README.md");
-  const ordered = [...names.filter((n) => n !== "index.js"), "index.js"]; // wrangler's order: modules, then main
+  const ordered = [...names.filter((n) => n !== entryName), entryName]; // wrangler's order: modules, then main
   const contents = ordered.map((n) => readFileSync(resolve(outdir, n)));
   const all = Buffer.concat(contents);
   return {
@@ -91,6 +89,6 @@ export async function buildBundle(outdir, o = {}) {
     gzipBytes: gzipSync(all).length,
     wranglerReport: /Total Upload:[^\n]*/.exec(String(output).replace(/\x1b\[[0-9;]*m/g, ""))?.[0],
     ms,
-    composition: o.minify ? [] : composition(readFileSync(entry, "utf8")),
+    composition: composition(metafile, entryName),
   };
 }

@@ -45,6 +45,12 @@ const spread = (xs) => {
   return xs.length > 1 ? ` (rounds ${fixed(lo)}–${fixed(hi)})` : "";
 };
 
+/** What the floor Worker reaches in the same phase, for the budget table. @param {Phase} p */
+const floorNote = (p) => {
+  const f = median(ratios(p, (x) => x.rps, "floor", "bare"));
+  return Number.isFinite(f) ? `; the floor Worker: ${fixed(f)}` : "";
+};
+
 /**
  * @typedef {object} Verdict
  * @property {string} id
@@ -79,7 +85,7 @@ export function evaluate(r) {
     {
       id: "passthrough",
       label: "Pass-through throughput, this Worker ÷ bare Worker",
-      measured: `${fixed(median(ptRatio))}${spread(ptRatio)}`,
+      measured: `${fixed(median(ptRatio))}${spread(ptRatio)}${floorNote(pt)}`,
       target: `≥ ${BUDGETS.passThroughRatio}`,
       ok: median(ptRatio) >= BUDGETS.passThroughRatio,
     },
@@ -100,7 +106,7 @@ export function evaluate(r) {
     {
       id: "storm",
       label: "Error pages in a 502 storm ÷ bare Worker relaying the 502",
-      measured: `${fixed(median(stRatio))}${spread(stRatio)}`,
+      measured: `${fixed(median(stRatio))}${spread(stRatio)}${floorNote(st)}`,
       target: `≥ ${BUDGETS.stormRatio}`,
       ok: median(stRatio) >= BUDGETS.stormRatio,
     },
@@ -135,7 +141,14 @@ export function evaluate(r) {
   ];
 }
 
-const LABELS = { origin: "origin alone", bare: "bare Worker", edge: "this Worker" };
+const LABELS = { origin: "origin alone", bare: "bare Worker", floor: "floor Worker", edge: "this Worker" };
+const KEYS = /** @type {const} */ (["origin", "bare", "floor", "edge"]);
+/** The ratio rows under each table: the budget's own, then what the floor Worker splits it into. */
+const RATIOS = /** @type {const} */ ([
+  ["edge", "bare", "this ÷ bare"],
+  ["floor", "bare", "floor ÷ bare"],
+  ["edge", "floor", "this ÷ floor"],
+]);
 
 /** @param {Phase} p @param {boolean} [workerdCpu] */
 function phaseTable(p, workerdCpu = true) {
@@ -143,7 +156,7 @@ function phaseTable(p, workerdCpu = true) {
     "| Target | req/s | p50 | p99 | workerd CPU / req | origin CPU / req | wrk CPU (cores) | other processes (cores) | socket errors | non-2xx |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
-  for (const k of ["origin", "bare", "edge"]) {
+  for (const k of KEYS) {
     if (!p.rounds.some((r) => r[k])) continue;
     const errors = p.rounds.reduce((a, r) => a + (r[k]?.errors ?? 0), 0);
     const non2xx = p.rounds.reduce((a, r) => a + (r[k]?.non2xx ?? 0), 0);
@@ -154,26 +167,35 @@ function phaseTable(p, workerdCpu = true) {
         `${fixed(med(p, k, (x) => x.cpuShare.wrk ?? NaN))} | ${fixed(med(p, k, (x) => x.cpuShare.others ?? NaN))} | ${int(errors)} | ${int(non2xx)} |`,
     );
   }
-  const rr = ratios(p, (x) => x.rps);
-  const r50 = ratios(p, (x) => x.p50Ms);
-  const r99 = ratios(p, (x) => x.p99Ms);
-  const rc = ratios(p, (x) => x.cpuUsPerReq.workerd ?? NaN);
-  rows.push(
-    `| **this ÷ bare** | **${fixed(median(rr))}** | ${fixed(median(r50))} | ${fixed(median(r99))} | ${fixed(median(rc))} | | | | | |`,
-  );
+  for (const [a, b, label] of RATIOS) {
+    if (!p.rounds.some((r) => r[a] && r[b])) continue;
+    const m = (/** @type {(r: LoadResult) => number} */ f) => fixed(median(ratios(p, f, a, b)));
+    const bold = a === "edge" && b === "bare";
+    rows.push(
+      `| ${bold ? `**${label}**` : label} | ${bold ? `**${m((x) => x.rps)}**` : m((x) => x.rps)} | ${m((x) => x.p50Ms)} | ${m((x) => x.p99Ms)} | ${m((x) => x.cpuUsPerReq.workerd ?? NaN)} | | | | | |`,
+    );
+  }
   return rows.join("\n");
 }
 
 /** @param {Phase} p */
 function roundsTable(p) {
-  const keys = ["origin", "bare", "edge"].filter((k) => p.rounds.some((r) => r[k]));
+  const keys = KEYS.filter((k) => p.rounds.some((r) => r[k]));
+  const pairs = RATIOS.filter(([a, b]) => p.rounds.some((r) => r[a] && r[b]));
   const rows = [
-    `| Round | ${keys.map((k) => `${LABELS[/** @type {keyof LABELS} */ (k)]} req/s · p50 · p99`).join(" | ")} | this ÷ bare |`,
-    `| ---: | ${keys.map(() => "---:").join(" | ")} | ---: |`,
+    `| Round | ${keys.map((k) => `${LABELS[k]} req/s · p50 · p99`).join(" | ")} | ${pairs.map(([, , label]) => label).join(" | ")} |`,
+    `| ---: | ${keys.map(() => "---:").join(" | ")} | ${pairs.map(() => "---:").join(" | ")} |`,
   ];
   p.rounds.forEach((r, i) => {
-    const cells = keys.map((k) => (r[k] ? `${int(r[k].rps)} · ${fixed(r[k].p50Ms)} · ${fixed(r[k].p99Ms)} ms` : "–"));
-    rows.push(`| ${i + 1} | ${cells.join(" | ")} | ${r.edge && r.bare ? fixed(r.edge.rps / r.bare.rps) : "–"} |`);
+    const cells = keys.map((k) => {
+      const x = r[k];
+      return x ? `${int(x.rps)} · ${fixed(x.p50Ms)} · ${fixed(x.p99Ms)} ms` : "–";
+    });
+    const ratioCells = pairs.map(([a, b]) => {
+      const x = r[a], y = r[b];
+      return x && y ? fixed(x.rps / y.rps) : "–";
+    });
+    rows.push(`| ${i + 1} | ${cells.join(" | ")} | ${ratioCells.join(" | ")} |`);
   });
   return rows.join("\n");
 }
@@ -246,13 +268,12 @@ ${memRows}
 ### Bundle
 
 \`wrangler deploy --dry-run --outdir bench/out/build\`: ${mods}; ${int(r.bundle.bytes)} B, **${kib(r.bundle.gzipBytes)} gzipped**${r.bundle.wranglerReport ? ` (wrangler: “${r.bundle.wranglerReport}”)` : ""}.
-For comparison only, the same build with \`--minify\` (\`minify = true\` in wrangler.toml) would upload ${kib(r.minified.gzipBytes)} gzipped.
+${r.admin ? `The owner's dashboard and API are a Worker of their own (\`wrangler.admin.toml\`), reached through a service binding only for requests under \`ADMIN_PATH\`, so visitors' requests never load it: ${int(r.admin.bytes)} B, ${kib(r.admin.gzipBytes)} gzipped${r.admin.wranglerReport ? ` (wrangler: “${r.admin.wranglerReport}”)` : ""}, not counted against the budget above.\n` : ""}
+What \`index.js\` is made of (bytes each source contributes to the minified output, from esbuild's metafile):
 
-What \`index.js\` is made of (each group gzipped on its own, so the column adds up to a little more than the whole):
-
-| Source | Bytes | gzip |
+| Source | Bytes | Share |
 | --- | ---: | ---: |
-${r.bundle.composition.map((/** @type {any} */ c) => `| \`${c.group}\` | ${int(c.bytes)} | ${int(c.gzipBytes)} |`).join("\n")}
+${r.bundle.composition.map((/** @type {any} */ c) => `| \`${c.group}\` | ${int(c.bytes)} | ${((100 * c.bytes) / r.bundle.modules.find((/** @type {any} */ m) => m.name === "index.js").bytes).toFixed(0)} % |`).join("\n")}
 
 ### Error pages (HTML bytes as sent, before any compression)
 
@@ -280,12 +301,14 @@ ${END}`;
 const PREAMBLE = `# Benchmarks
 
 What edge-error-pages costs per request, measured next to a bare pass-through Worker
-(\`bench/bare-worker.js\`: \`return fetch(request to the origin)\`, the physical limit for a Worker)
-and the origin alone, all on 127.0.0.1, with the bundle \`wrangler deploy\` would upload running in
+(\`bench/bare-worker.js\`: \`return fetch(request to the origin)\`, the physical limit for a Worker),
+a floor Worker (\`bench/floor-worker.js\`: the least this job needs, a header timeout on the way
+through and, for a 5XX, the body's first 8 KiB read and one fixed page sent, with none of this
+product's logic) and the origin alone, all on 127.0.0.1, with the bundle \`wrangler deploy\` would upload running in
 workerd through Miniflare. \`npm run bench\` rewrites the section between the \`bench:begin\` and
 \`bench:end\` markers; see \`bench/run.mjs\` for the method.
 
-- \`npm run bench\`: the full run (≈ 6 min), writes this file.
+- \`npm run bench\`: the full run (≈ 8 min), writes this file.
 - \`npm run bench -- --quick\`: a smoke run (≈ 1 min), prints figures, writes nothing (add \`--write\` to write).
 - \`npm run bench -- --profile\`: also CPU-profiles workerd through the inspector and lists the hot functions.
 
@@ -312,7 +335,8 @@ export function printSummary(r, verdicts) {
   for (const v of verdicts) console.log(`  ${pad(verdict(v.ok), 5)} ${pad(v.label, 78)} ${v.measured}   (${v.target})`);
   for (const [name, p] of /** @type {const} */ ([["pass-through /ok", r.passThrough], ["unloaded /ok", r.latency], ["502 storm", r.storm]])) {
     console.log(`\n${name} (${p.connections} connections, medians of ${p.rounds.length} round(s))`);
-    for (const k of ["origin", "bare", "edge"]) {
+    for (const k of KEYS) {
+      if (!p.rounds.some((/** @type {any} */ x) => x[k])) continue;
       const cpu = med(p, k, (x) => x.cpuUsPerReq.workerd ?? NaN);
       console.log(
         `  ${pad(LABELS[/** @type {keyof LABELS} */ (k)], 13)} ${pad(`${int(med(p, k, (x) => x.rps))} req/s`, 12)} p50 ${pad(`${fixed(med(p, k, (x) => x.p50Ms))} ms`, 10)} p99 ${pad(`${fixed(med(p, k, (x) => x.p99Ms))} ms`, 11)}` +

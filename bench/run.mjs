@@ -27,7 +27,7 @@
  * Every process it starts (origin, workerd ×2, wrk) is stopped at the end, on an error, on
  * Ctrl-C, and at a hard deadline; bench/reaper.mjs kills them if this process dies regardless.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -145,17 +145,30 @@ async function phase(name, targets, path, o) {
 }
 
 /**
- * Checks that the setup measures what it claims: both Workers pass /ok through byte for byte,
- * the bare Worker relays the origin's 502, this Worker answers it with its own page.
- * @param {string} originUrl @param {Target} edge @param {Target} bare
+ * bench/floor-worker.js, answering failures with this Worker's own English 502 page and headers,
+ * so both send the same bytes and differ only in the work done to produce them.
+ * @param {string} originUrl @param {string} edgeUrl
  */
-async function sanityCheck(originUrl, edge, bare) {
+async function startFloorWorker(originUrl, edgeUrl) {
+  const res = await fetch(`${edgeUrl}/status/502`, { headers: { accept: "text/html", "accept-language": "en" }, signal: AbortSignal.timeout(15_000) });
+  const page = await res.text();
+  const headers = Object.fromEntries([...res.headers].filter(([name]) => !["content-length", "date", "connection", "keep-alive"].includes(name)));
+  const vars = { ORIGIN_URL: originUrl, PAGE: page, PAGE_HEADERS: JSON.stringify(headers) };
+  return startWorker({ name: "floor", scriptPath: resolve(ROOT, "bench/floor-worker.js"), vars });
+}
+
+/**
+ * Checks that the setup measures what it claims: every Worker passes /ok through byte for byte,
+ * the bare Worker relays the origin's 502, this Worker and the floor answer it with the page.
+ * @param {string} originUrl @param {Target} edge @param {Target} bare @param {Target} floor
+ */
+async function sanityCheck(originUrl, edge, bare, floor) {
   const get = async (/** @type {string} */ url) => {
     const res = await fetch(url, { headers: { accept: "text/html", "accept-language": "en" }, signal: AbortSignal.timeout(15_000) });
     return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
   };
   const ok = await get(`${originUrl}/ok`);
-  for (const t of [edge, bare]) {
+  for (const t of [edge, bare, floor]) {
     const r = await get(`${t.url}/ok`);
     if (r.status !== 200 || r.body !== ok.body) throw new Error(`${t.label} does not pass /ok through (status ${r.status})`);
   }
@@ -166,6 +179,8 @@ async function sanityCheck(originUrl, edge, bare) {
   if (page.status !== 502 || !page.type.startsWith("text/html") || page.body === originError.body || !/Ray ID/i.test(page.body)) {
     throw new Error(`this Worker did not answer the origin's 502 with its error page (status ${page.status}, ${page.type})`);
   }
+  const floorPage = await get(`${floor.url}/status/502`);
+  if (floorPage.status !== 502 || floorPage.body.length !== page.body.length) throw new Error(`the floor Worker does not answer with a page of the same size (${floorPage.body.length} vs ${page.body.length} B)`);
 }
 
 /**
@@ -224,8 +239,9 @@ async function main() {
   log("building the deployable bundle (wrangler deploy --dry-run)…");
   const bundle = await buildBundle(resolve(OUT, "build"));
   log(`bundle: ${bundle.wranglerReport ?? `${bundle.bytes} bytes`}`);
-  // For the report only: what `minify = true` in wrangler.toml would upload. Never deployed or run here.
-  const minified = await buildBundle(resolve(OUT, "build-minified"), { minify: true });
+  // The owner's Worker is uploaded on its own and runs only for owner requests: reported, not budgeted.
+  const admin = existsSync(resolve(ROOT, "wrangler.admin.toml")) ? await buildBundle(resolve(OUT, "build-admin"), { config: "wrangler.admin.toml" }) : undefined;
+  if (admin) log(`admin Worker bundle: ${admin.wranglerReport ?? `${admin.bytes} bytes`}`);
 
   const origin = await startOrigin(plan.deadlineS + 60);
   const vars = { ...wranglerVars(), ORIGIN_URL: origin.http };
@@ -234,14 +250,18 @@ async function main() {
   const bareW = await startWorker({ name: "bare", scriptPath: barePath, vars: { ORIGIN_URL: origin.http } });
   log(`origin ${origin.http}, this Worker ${edgeW.url} (workerd ${edgeW.pid}), bare Worker ${bareW.url} (workerd ${bareW.pid})`);
 
+  const floorW = await startFloorWorker(origin.http, edgeW.url);
+  log(`origin ${origin.http}, floor Worker ${floorW.url} (workerd ${floorW.pid})`);
+
   /** @type {Record<string, Target>} */
   const targets = {
     origin: { label: "origin alone", url: origin.http, workerd: undefined },
     bare: { label: "bare Worker", url: bareW.url, workerd: bareW.pid },
+    floor: { label: "floor Worker", url: floorW.url, workerd: floorW.pid },
     edge: { label: "this Worker", url: edgeW.url, workerd: edgeW.pid },
   };
-  await sanityCheck(origin.http, /** @type {Target} */ (targets.edge), /** @type {Target} */ (targets.bare));
-  log("sanity: both Workers pass /ok through unchanged; bare relays the 502, this Worker renders its page");
+  await sanityCheck(origin.http, /** @type {Target} */ (targets.edge), /** @type {Target} */ (targets.bare), /** @type {Target} */ (targets.floor));
+  log("sanity: all three Workers pass /ok through unchanged; bare relays the 502, the floor and this Worker answer with the page");
 
   const pages = await measurePages(edgeW.url);
   log(`error pages: largest ${Math.max(...pages.map((p) => p.bytes))} bytes of HTML`);
@@ -295,7 +315,7 @@ async function main() {
     loadAtEnd: loadavg().map((l) => l.toFixed(2)).join(" / "),
     durationS: (Date.now() - t0) / 1000,
     bundle,
-    minified: { bytes: minified.bytes, gzipBytes: minified.gzipBytes, wranglerReport: minified.wranglerReport },
+    admin: admin && { bytes: admin.bytes, gzipBytes: admin.gzipBytes, wranglerReport: admin.wranglerReport, composition: admin.composition },
     pages,
     passThrough,
     latency,
