@@ -1,7 +1,9 @@
 // @ts-check
 /**
- * `npm start`: the local demo. Starts the demo origins (demo/origin.mjs) on 127.0.0.1, then
- * `wrangler dev` (local mode, local KV) with ORIGIN_URL pointing at the chosen origin.
+ * `npm start`: the local demo. Starts the demo origins (demo/origin.mjs) on 127.0.0.1, then one
+ * `wrangler dev` session (local mode, local KV) running both Workers: the site Worker with
+ * ORIGIN_URL pointing at the chosen origin, and the admin Worker behind its ADMIN binding, with
+ * the admin token from `.dev.vars` (see dev-secrets.mjs).
  *
  *   npm start                               the scenario server (a path per failure)
  *   npm start -- --origin refused           a port that refuses connections      → 521
@@ -19,14 +21,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startOrigins } from "../demo/origin.mjs";
+import { DEV_TOKEN, prepareLocalSecrets } from "./dev-secrets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HOST = "127.0.0.1";
-/**
- * The admin token for local development only. The Worker requires at least 16 characters
- * (src/config.ts), so the plain "dev-token" would be rejected as a misconfiguration.
- */
-const DEV_TOKEN = "dev-token-local-only";
 /** Short, so the /hang demo answers 524 in seconds rather than Cloudflare's 100 s. */
 const DEV_ORIGIN_TIMEOUT_MS = 8000;
 
@@ -96,6 +94,10 @@ if (!existsSync(wrangler.pre[0] ?? wrangler.cmd)) {
   process.exit(1);
 }
 
+const secrets = prepareLocalSecrets(ROOT);
+// A token of the developer's own choosing stays off the screen.
+const shownToken = secrets.token === DEV_TOKEN ? DEV_TOKEN : "<ADMIN_TOKEN from .dev.vars>";
+
 /** @type {import("../demo/origin.mjs").Origins} */
 let origins;
 try {
@@ -163,7 +165,7 @@ const otherModes = MODES.filter((m) => m !== mode)
 
 console.log(`
 edge-error-pages: local demo
-  Worker   ${W}   (wrangler dev, local mode, local KV)
+  Worker   ${W}   (wrangler dev, local mode, local KV; the admin Worker runs beside it)
   Origin   ${describeMode}
 ${mode === "scenarios" ? scenarioGuide : `\n  Every path fails the same way in this mode, e.g. curl -i ${W}/`}
 
@@ -173,8 +175,8 @@ ${otherModes}
   Incidents are recorded in local KV (.wrangler/state). Read them in the dashboard at
     ${W}/__errors/   (sign in with the token below)
   or from a terminal:
-    npm run incidents -- --url ${W} --token ${DEV_TOKEN} --since 1h
-  ADMIN_TOKEN=${DEV_TOKEN} is for local development only: never use it in a deployment.
+    npm run incidents -- --url ${W} --token ${shownToken} --since 1h
+  The admin Worker's token is in .dev.vars${secrets.token === DEV_TOKEN ? ` (${DEV_TOKEN}): for local development only, never use it in a deployment` : ""}.${secrets.note ? `\n  ${secrets.note}` : ""}
 `);
 
 const child = spawn(
@@ -182,16 +184,21 @@ const child = spawn(
   [
     ...wrangler.pre,
     "dev",
+    // The first config is the one served on --port and given --var and --env-file.
+    "-c",
+    "wrangler.toml",
+    "-c",
+    "wrangler.admin.toml",
     "--port",
     String(workerPort),
     "--ip",
     HOST,
+    "--env-file",
+    secrets.siteEnvFile,
     "--var",
     `ORIGIN_URL:${originUrl}`,
     "--var",
     `ORIGIN_TIMEOUT_MS:${DEV_ORIGIN_TIMEOUT_MS}`,
-    "--var",
-    `ADMIN_TOKEN:${DEV_TOKEN}`,
   ],
   {
     cwd: ROOT,

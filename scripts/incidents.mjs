@@ -11,7 +11,7 @@ const USAGE = `Usage: npm run incidents -- --url <worker base URL> [--token <tok
 Prints the incidents edge-error-pages recorded, newest first, read through its owner API.
 
   --url <url>          the Worker's base URL: https://www.example.com, or http://127.0.0.1:8787 for npm start
-  --token <token>      the Worker's ADMIN_TOKEN. Or set EDGE_ERRORS_TOKEN instead, which keeps the
+  --token <token>      the admin Worker's ADMIN_TOKEN. Or set EDGE_ERRORS_TOKEN instead, which keeps the
                        token out of your shell history and the process list
   --code <n>           only this status code, e.g. 502
   --host <host>        only this host
@@ -21,7 +21,7 @@ Prints the incidents edge-error-pages recorded, newest first, read through its o
   --limit <n>          at most this many incidents (default 50, up to 10000)
   --ray <ray id>       print one incident, with its evidence, instead of a list
   --json               print JSON instead of a table
-  --admin-path <path>  where the owner API lives on the Worker (default /__errors, the Worker's ADMIN_PATH)
+  --admin-path <path>  where the owner API lives on the site (default /__errors, the Workers' ADMIN_PATH)
   -h, --help           show this help
 
 Exit codes: 0 done, 1 request failed (network, 5xx, not the owner API), 2 bad usage or
@@ -126,7 +126,7 @@ async function getJson(url, token) {
   if (body === undefined) {
     throw new CliError(
       `${new URL(url).origin} did not answer with the owner API (HTTP ${res.status}, ${type || "no content type"}). ` +
-        "Is ADMIN_TOKEN set on the Worker, and does --admin-path match its ADMIN_PATH?",
+        "Is the admin Worker bound to the site Worker (ADMIN), and does --admin-path match its ADMIN_PATH?",
       EXIT.failed,
     );
   }

@@ -1,23 +1,27 @@
 /**
- * Turns the Worker's vars and secrets into validated options, once per isolate. Every problem is
+ * Turns the site Worker's vars into validated options, once per isolate. Every problem is
  * reported at once, by name, so a misconfigured deployment says exactly what to fix.
  */
 import type { ErrorPagesOptions } from "./error-pages";
 import { isLocale, type Locale } from "./i18n";
 import type { ProxyOptions } from "./proxy";
 
-export interface AdminConfig {
+/** The site Worker's share of the owner side: which requests belong to the admin Worker. */
+export interface AdminRoute {
   /** Where the owner API and dashboard live. Default "/__errors". */
   readonly path: string;
-  readonly token: string;
-  readonly binding: string;
 }
 
 export interface Config {
   readonly proxy: ProxyOptions;
   readonly errorPages: ErrorPagesOptions;
-  /** Null when ADMIN_TOKEN is not set: then nothing is served under the admin path. */
-  readonly admin: AdminConfig | null;
+  /**
+   * Null when the ADMIN service binding is absent: then the admin path is an ordinary path that
+   * goes to the origin like any other.
+   */
+  readonly admin: AdminRoute | null;
+  /** Problems worth one log line per isolate, but not worth failing every visitor's request. */
+  readonly warnings: readonly string[];
 }
 
 /** Invalid options or vars: thrown at creation, never per request. */
@@ -25,9 +29,11 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-type Vars = Partial<Record<string, unknown>>;
+/** A Worker's env as the config loaders see it: vars, secrets and bindings by name. */
+export type Vars = Partial<Record<string, unknown>>;
 
-class Reader {
+/** Reads vars by name, collecting every problem instead of stopping at the first. */
+export class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Vars) {}
 
@@ -71,19 +77,51 @@ class Reader {
   }
 }
 
+/** DEFAULT_LOCALE, read the same way by both Workers. */
+export function readLocale(r: Reader): Locale {
+  const raw = r.string("DEFAULT_LOCALE") ?? "en";
+  if (isLocale(raw)) return raw;
+  r.problems.push(`DEFAULT_LOCALE must be "en" or "ko", got "${raw}"`);
+  return "en";
+}
+
+/** ADMIN_PATH, read the same way by both Workers: they must agree on it. */
+export function readAdminPath(r: Reader): string {
+  const path = (r.string("ADMIN_PATH") ?? "/__errors").replace(/\/+$/, "");
+  if (!/^\/[\w\-./]*[\w-]$/.test(path)) r.problems.push(`ADMIN_PATH must look like "/__errors", got "${path}"`);
+  return path;
+}
+
+/** The throw that ends loading when any var was wrong, naming all of them. */
+export function throwIfProblems(r: Reader): void {
+  if (r.problems.length > 0) throw new ConfigError(`invalid configuration: ${r.problems.join("; ")}`);
+}
+
+const isFetcher = (value: unknown): value is Fetcher =>
+  typeof value === "object" && value !== null && typeof (value as { fetch?: unknown }).fetch === "function";
+
+/**
+ * The token moved to the admin Worker. Left behind here it would be a second copy of the secret
+ * in the Worker every visitor reaches, so say so, but keep serving: a ConfigError would turn
+ * every visitor's request into a 500.
+ */
+function leftoverTokenWarning(env: Vars, adminBound: boolean): string[] {
+  if (env.ADMIN_TOKEN === undefined || env.ADMIN_TOKEN === null || env.ADMIN_TOKEN === "") return [];
+  const where = adminBound
+    ? "the admin Worker (wrangler.admin.toml) checks the token"
+    : "the ADMIN service binding is not set either, so the owner API is off here";
+  return [`ADMIN_TOKEN is set on the site Worker, which no longer reads it: ${where}. Remove it with \`npx wrangler secret delete ADMIN_TOKEN\``];
+}
+
 /** Reads the config from `env`. Throws ConfigError listing every problem. */
 export function loadConfig(env: Vars): Config {
   const r = new Reader(env);
   const originUrl = r.url("ORIGIN_URL");
   const timeoutMs = r.number("ORIGIN_TIMEOUT_MS", 100_000, 1, 6_000_000);
   const probeTimeoutMs = r.number("PROBE_TIMEOUT_MS", 1500, 1, 30_000);
-  const localeRaw = r.string("DEFAULT_LOCALE") ?? "en";
-  if (!isLocale(localeRaw)) r.problems.push(`DEFAULT_LOCALE must be "en" or "ko", got "${localeRaw}"`);
-  const defaultLocale: Locale = isLocale(localeRaw) ? localeRaw : "en";
-  const adminPath = (r.string("ADMIN_PATH") ?? "/__errors").replace(/\/+$/, "");
-  if (!/^\/[\w\-./]*[\w-]$/.test(adminPath)) r.problems.push(`ADMIN_PATH must look like "/__errors", got "${adminPath}"`);
-  const token = r.string("ADMIN_TOKEN");
-  if (token !== undefined && token.length < 16) r.problems.push("ADMIN_TOKEN must be at least 16 characters");
+  const defaultLocale = readLocale(r);
+  const adminPath = readAdminPath(r);
+  const adminBound = isFetcher(env.ADMIN);
   const incidents = {
     ttlDays: r.number("INCIDENT_TTL_DAYS", 30, 1, 365),
     storeQuery: r.boolean("STORE_QUERY"),
@@ -95,7 +133,7 @@ export function loadConfig(env: Vars): Config {
     },
   };
   const brand = r.string("BRAND_NAME");
-  if (r.problems.length > 0) throw new ConfigError(`invalid configuration: ${r.problems.join("; ")}`);
+  throwIfProblems(r);
   return {
     proxy: { ...(originUrl ? { originUrl } : {}), timeoutMs },
     errorPages: {
@@ -107,6 +145,7 @@ export function loadConfig(env: Vars): Config {
       incidents,
       ...(brand ? { brand } : {}),
     },
-    admin: token ? { path: adminPath, token, binding: "INCIDENTS" } : null,
+    admin: adminBound ? { path: adminPath } : null,
+    warnings: leftoverTokenWarning(env, adminBound),
   };
 }

@@ -1,8 +1,9 @@
 /**
- * The standalone Worker: config from env (once per isolate), then errorPages in front of the proxy.
+ * The site Worker: config from env (once per isolate), the owner's path handed to the admin
+ * Worker, then errorPages in front of the proxy.
  */
 import { Hono } from "hono/tiny";
-import { adminRoutes } from "./admin/routes";
+import { forwardToAdmin } from "./admin-forward";
 import { type Config, loadConfig } from "./config";
 import { errorPages } from "./error-pages";
 import { proxy } from "./proxy";
@@ -17,7 +18,8 @@ export function createApp(config: Config): Hono<{ Bindings: Env }> {
   // errorPages turns every error into the right page; this only keeps Hono from logging twice.
   app.onError((_err, c) => c.body(null, 500));
   // Before errorPages: the owner's requests never reach the origin and are never recorded.
-  if (config.admin) app.route(config.admin.path, adminRoutes(config.admin));
+  // Hono's `/*` also matches the path itself, so `/__errors` and `/__errors/…` both go.
+  if (config.admin) app.all(`${config.admin.path}/*`, forwardToAdmin);
   app.use(errorPages(config.errorPages));
   app.all("*", proxy(config.proxy));
   return app;
@@ -26,15 +28,19 @@ export function createApp(config: Config): Hono<{ Bindings: Env }> {
 let app: Hono<{ Bindings: Env }> | undefined;
 let configError: Error | undefined;
 
+function start(env: Env): void {
+  try {
+    const config = loadConfig(env as unknown as Record<string, unknown>);
+    app = createApp(config);
+    for (const warning of config.warnings) console.warn(JSON.stringify({ msg: "edge-error-pages config warning", warning }));
+  } catch (err) {
+    configError = err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 export default {
   fetch(request, env, ctx) {
-    if (!app && !configError) {
-      try {
-        app = createApp(loadConfig(env as unknown as Record<string, unknown>));
-      } catch (err) {
-        configError = err instanceof Error ? err : new Error(String(err));
-      }
-    }
+    if (!app && !configError) start(env);
     if (app) return app.fetch(request, env, ctx);
     // Details go to the log only: config values (like ORIGIN_URL) must not reach visitors.
     console.error(JSON.stringify({ msg: "edge-error-pages cannot start", error: configError?.message }));

@@ -4,6 +4,7 @@
  */
 import type { Context, Hono } from "hono";
 import type { SecureHeadersVariables } from "hono/secure-headers";
+import type { Locale } from "../i18n";
 import { pickBucket } from "./buckets";
 import { checkCursorFilters, decodeCursor, encodeCursor } from "./cursor";
 import { StoreUnavailable } from "./errors";
@@ -12,12 +13,25 @@ import { DEFAULT_STATS_RANGE_MS, type Filters, OLDEST_MS, parseFilters, parseLim
 import { getIncident, listIncidents, normalizeRayId, START } from "./query";
 import { computeStats } from "./stats";
 
+/**
+ * The admin Worker's bindings. Both generated env files extend the one global `Cloudflare.Env`,
+ * so `AdminWorkerEnv` also lists the site Worker's bindings: only those wrangler.admin.toml
+ * declares are picked. ADMIN_TOKEN is a secret, unknown to the generated types and possibly
+ * missing; ADMIN_PATH is an optional var.
+ */
+export type AdminBindings = Pick<AdminWorkerEnv, "INCIDENTS" | "DEFAULT_LOCALE"> & {
+  readonly ADMIN_TOKEN?: string;
+  readonly ADMIN_PATH?: string;
+};
+
 /** The admin app's Hono environment. */
-export type AdminEnv = { Bindings: Env; Variables: SecureHeadersVariables };
+export type AdminEnv = { Bindings: AdminBindings; Variables: SecureHeadersVariables };
 
 export interface AdminDeps {
   /** KV binding that holds the incidents. */
   readonly binding: string;
+  /** The dashboard's language when the request names none we have. */
+  readonly defaultLocale: Locale;
   /** The keys derived from ADMIN_TOKEN (computed once, then cached). */
   readonly keys: () => Promise<AdminKeys>;
 }

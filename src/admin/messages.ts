@@ -78,9 +78,9 @@ export type FieldName =
 
 const en: AdminMessages = {
   title: "Error log",
-  subtitle: "Failures this Worker turned into error pages: how many, when, and what exactly happened.",
+  subtitle: "Failures the site Worker turned into error pages: how many, when, and what exactly happened.",
   signInTitle: "Sign in",
-  signInHint: "Enter the ADMIN_TOKEN set for this Worker. Your browser keeps a session for 12 hours; the token itself is not stored.",
+  signInHint: "Enter the ADMIN_TOKEN set for the admin Worker. Your browser keeps a session for 12 hours; the token itself is not stored.",
   tokenLabel: "Admin token",
   signIn: "Sign in",
   signOut: "Sign out",
@@ -144,9 +144,9 @@ const en: AdminMessages = {
 
 const ko: AdminMessages = {
   title: "오류 기록",
-  subtitle: "이 Worker가 오류 페이지로 응답한 장애를 모았습니다. 언제, 얼마나 자주, 정확히 무슨 일이 있었는지 확인하세요.",
+  subtitle: "사이트 Worker가 오류 페이지로 응답한 장애를 모았습니다. 언제, 얼마나 자주, 정확히 무슨 일이 있었는지 확인하세요.",
   signInTitle: "로그인",
-  signInHint: "이 Worker에 설정한 ADMIN_TOKEN을 입력하세요. 브라우저에는 12시간 동안 유지되는 세션만 남고, 토큰 자체는 저장되지 않습니다.",
+  signInHint: "관리 Worker에 설정한 ADMIN_TOKEN을 입력하세요. 브라우저에는 12시간 동안 유지되는 세션만 남고, 토큰 자체는 저장되지 않습니다.",
   tokenLabel: "관리자 토큰",
   signIn: "로그인",
   signOut: "로그아웃",

@@ -6,7 +6,7 @@ import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
-import { isLocale, type Locale, pickLocale } from "../i18n";
+import { pickLocale } from "../i18n";
 import { type AdminDeps, type AdminEnv, queryOf, storeOf } from "./api";
 import { checkOwner, type Denial, deniedJson, issueSession, SESSION_COOKIE, SESSION_TTL_S } from "./auth";
 import { pickBucket } from "./buckets";
@@ -23,14 +23,9 @@ import { computeStats } from "./stats";
 
 type C = Context<AdminEnv>;
 
-function defaultLocale(c: C): Locale {
-  const configured = (c.env as unknown as Record<string, unknown> | undefined)?.DEFAULT_LOCALE;
-  return typeof configured === "string" && isLocale(configured) ? configured : "en";
-}
-
 /** Everything a page needs about this request. */
-export function pageContext(c: C, base: string): PageContext {
-  const locale = pickLocale(c, defaultLocale(c));
+export function pageContext(c: C, deps: AdminDeps, base: string): PageContext {
+  const locale = pickLocale(c, deps.defaultLocale);
   return {
     m: adminMessages(locale),
     locale,
@@ -55,10 +50,10 @@ async function asPage(c: C, ctx: PageContext, render: () => Promise<Response>): 
 const wantsHtml = (c: C): boolean => /text\/html/i.test(c.req.header("accept") ?? "");
 
 /** What an unauthenticated request gets: the sign-in page for a browser, a JSON 401 for the rest. */
-export function denied(base: string) {
+export function denied(deps: AdminDeps, base: string) {
   return (c: C, denial: Denial): Response => {
     if (c.req.path.startsWith(`${base}/api/`) || !wantsHtml(c)) return deniedJson(c, denial);
-    const ctx = pageContext(c, base);
+    const ctx = pageContext(c, deps, base);
     return c.html(renderLogin(ctx, denial === "session" ? ctx.m.sessionEnded : undefined), 401);
   };
 }
@@ -69,13 +64,13 @@ export function mountSession(app: Hono<AdminEnv>, deps: AdminDeps, base: string)
   const small = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.json({ error: "too_large", detail: "the form is larger than 8 KiB" }, 413) });
 
   app.get("/login", async (c) => {
-    const ctx = pageContext(c, base);
+    const ctx = pageContext(c, deps, base);
     if ((await checkOwner(c, await deps.keys(), Date.now())) === null) return c.redirect(`${base}?lang=${ctx.locale}`, 303);
     return c.html(renderLogin(ctx));
   });
 
   app.post("/login", sameOrigin, small, async (c) => {
-    const ctx = pageContext(c, base);
+    const ctx = pageContext(c, deps, base);
     const form = await c.req.parseBody();
     const token = typeof form.token === "string" ? form.token.trim() : "";
     const keys = await deps.keys();
@@ -86,7 +81,7 @@ export function mountSession(app: Hono<AdminEnv>, deps: AdminDeps, base: string)
   });
 
   app.post("/logout", sameOrigin, small, (c) => {
-    const ctx = pageContext(c, base);
+    const ctx = pageContext(c, deps, base);
     deleteCookie(c, SESSION_COOKIE, { path: base, httpOnly: true, secure: true, sameSite: "Strict" });
     return c.redirect(`${base}/login?lang=${ctx.locale}`, 303);
   });
@@ -95,7 +90,7 @@ export function mountSession(app: Hono<AdminEnv>, deps: AdminDeps, base: string)
 /** The overview page handler (also serves `{base}/`). */
 export function overview(deps: AdminDeps, base: string) {
   return (c: C): Promise<Response> => {
-    const ctx = pageContext(c, base);
+    const ctx = pageContext(c, deps, base);
     return asPage(c, ctx, async () => {
       const q = queryOf(c);
       const since = q("since") ?? "24h";
@@ -112,7 +107,7 @@ export function mountPages(app: Hono<AdminEnv>, deps: AdminDeps, base: string): 
   app.get("/", overview(deps, base));
 
   app.get("/incidents", (c) => {
-    const ctx = pageContext(c, base);
+    const ctx = pageContext(c, deps, base);
     return asPage(c, ctx, async () => {
       const ray = normalizeRayId(c.req.query("ray") ?? "");
       return c.redirect(`${base}/incidents/${ray}?lang=${ctx.locale}`, 303);
@@ -120,7 +115,7 @@ export function mountPages(app: Hono<AdminEnv>, deps: AdminDeps, base: string): 
   });
 
   app.get("/incidents/:ray", (c) => {
-    const ctx = pageContext(c, base);
+    const ctx = pageContext(c, deps, base);
     return asPage(c, ctx, async () => {
       const ray = normalizeRayId(c.req.param("ray"));
       const record = await getIncident(storeOf(c, deps.binding), ray);

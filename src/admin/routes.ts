@@ -1,14 +1,14 @@
 /**
- * The owner's side of the Worker, mounted at ADMIN_PATH when ADMIN_TOKEN is set: the JSON API,
- * the dashboard and its sign-in. Nothing here reaches the origin or the incident log.
+ * The owner's side, mounted at ADMIN_PATH by the admin Worker: the JSON API, the dashboard and
+ * its sign-in. Nothing here reaches the origin or writes to the incident log.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
-import type { AdminConfig } from "../config";
 import { type AdminDeps, type AdminEnv, mountApi } from "./api";
 import { requireOwner } from "./auth";
+import type { AdminConfig } from "./config";
 import { BadRequest, StoreUnavailable } from "./errors";
 import { type AdminKeys, deriveKeys } from "./keys";
 import { denied, mountPages, mountSession, overview } from "./pages";
@@ -43,19 +43,23 @@ function onError(err: Error, c: Context<AdminEnv>): Response {
   if (err instanceof HTTPException && err.status === 403) return c.json({ error: "forbidden", detail: "cross-site form posts are refused" }, 403);
   if (err instanceof HTTPException) return c.json({ error: "http_error", detail: err.message }, err.status);
   console.error(JSON.stringify({ msg: "admin request failed", error: String(err), stack: err.stack }));
-  return c.json({ error: "internal_error", detail: "unexpected error: see the Worker's logs" }, 500);
+  return c.json({ error: "internal_error", detail: "unexpected error: see the admin Worker's logs" }, 500);
 }
 
-/** The admin app for `config` (mount it at `config.path`, before the error-page middleware). */
+/** The admin app for `config` (mount it at `config.path`). */
 export function adminRoutes(config: AdminConfig): Hono<AdminEnv> {
   const base = config.path;
   let derived: Promise<AdminKeys> | undefined;
-  const deps: AdminDeps = { binding: config.binding, keys: () => (derived ??= deriveKeys(config.token)) };
+  const deps: AdminDeps = {
+    binding: config.binding,
+    defaultLocale: config.defaultLocale,
+    keys: () => (derived ??= deriveKeys(config.token)),
+  };
   const app = new Hono<AdminEnv>();
   app.onError(onError);
   app.use(privateAnswers, headers);
   mountSession(app, deps, base);
-  app.use(requireOwner(deps.keys, denied(base)));
+  app.use(requireOwner(deps.keys, denied(deps, base)));
   mountApi(app, deps);
   mountPages(app, deps, base);
   const home = overview(deps, base);

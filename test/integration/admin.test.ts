@@ -2,11 +2,10 @@
  * The owner API through the real Worker (built by wrangler, run in workerd) with real local KV:
  * listing, filters, paging, lookup by Ray ID, stats, authentication and every bad parameter.
  */
-import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
-import { BUNDLE_DIR } from "../support/build";
+import { adminWorker, SITE_SCRIPT } from "../support/admin-worker";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 const TOKEN = "admin-test-token-0123456789";
@@ -275,7 +274,7 @@ describe("the admin path belongs to the owner", () => {
     expect((await kv.list({ prefix: "t:" })).keys.length).toBe(before);
   });
 
-  it("without ADMIN_TOKEN nothing is served there: requests go to the origin as usual", async () => {
+  it("without the admin Worker nothing is served there: requests go to the origin as usual", async () => {
     const res = await w.fetch("no-admin", `${API}/incidents`, { headers: auth });
     expect(res.status).toBe(404);
     expect(await res.text()).toBe("not found\n");
@@ -284,22 +283,16 @@ describe("the admin path belongs to the owner", () => {
 
 describe("an unreadable KV namespace, for real", () => {
   it("list/get throwing → 503 JSON", async () => {
-    // The same bundle, with INCIDENTS bound to a wrapped binding whose every method throws.
+    // The same bundles, with INCIDENTS bound to a wrapped binding whose every method throws.
+    const broken = { wrappedBindings: { INCIDENTS: { scriptName: "broken-kv" } } };
     const mf = new Miniflare({
       handleRuntimeStdio: (out, err) => {
         out.resume();
         err.resume();
       },
       workers: [
-        {
-          name: "main",
-          modules: true,
-          modulesRules: [{ type: "Text", include: ["**/*.html"] }],
-          scriptPath: resolve(BUNDLE_DIR, "index.js"),
-          compatibilityDate: "2026-04-01",
-          bindings: { ADMIN_TOKEN: TOKEN, ORIGIN_URL: origins.http },
-          wrappedBindings: { INCIDENTS: { scriptName: "broken-kv" } },
-        },
+        { name: "main", ...SITE_SCRIPT, bindings: { ORIGIN_URL: origins.http }, serviceBindings: { ADMIN: "main-admin" }, ...broken },
+        adminWorker("main-admin", { ADMIN_TOKEN: TOKEN }, broken),
         {
           name: "broken-kv",
           modules: true,

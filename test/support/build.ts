@@ -1,19 +1,29 @@
 /**
- * Builds the deployable bundle once per test run with wrangler itself, so integration tests
- * run exactly what `wrangler deploy` would upload.
+ * Builds both deployable bundles once per test run with wrangler itself, so integration tests
+ * run exactly what `wrangler deploy` would upload: the site Worker and the admin Worker.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 
-export const BUNDLE_DIR = resolve(import.meta.dirname, "../../dist/test-build");
+const ROOT = resolve(import.meta.dirname, "../..");
 
-export default function setup(): void {
-  const wrangler = resolve(import.meta.dirname, "../../node_modules/.bin/wrangler");
-  execFileSync(wrangler, ["deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
-    cwd: resolve(import.meta.dirname, "../.."),
+/** The site Worker (wrangler.toml): `index.js` and its page template. */
+export const BUNDLE_DIR = resolve(ROOT, "dist/test-build");
+/** The admin Worker (wrangler.admin.toml): `worker.js`. */
+export const ADMIN_BUNDLE_DIR = resolve(ROOT, "dist/test-build-admin");
+
+function build(configArgs: readonly string[], outdir: string, entry: string): void {
+  const wrangler = resolve(ROOT, "node_modules/.bin/wrangler");
+  execFileSync(wrangler, ["deploy", "--dry-run", ...configArgs, "--outdir", outdir], {
+    cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
   });
-  if (!existsSync(resolve(BUNDLE_DIR, "index.js"))) throw new Error(`wrangler build produced no ${BUNDLE_DIR}/index.js`);
+  if (!existsSync(resolve(outdir, entry))) throw new Error(`wrangler build produced no ${outdir}/${entry}`);
+}
+
+export default function setup(): void {
+  build([], BUNDLE_DIR, "index.js");
+  build(["-c", "wrangler.admin.toml"], ADMIN_BUNDLE_DIR, "worker.js");
 }

@@ -2,16 +2,17 @@
  * The built Worker in workerd, served over real HTTP on 127.0.0.1, for reliability and security
  * tests: requests are routed to a Worker by Host (Miniflare routes), workerd's output can be kept
  * to check what was logged, and a Worker's INCIDENTS binding can be replaced by a wrapped binding
- * (see faulty-kv.ts) so KV can fail for real inside workerd.
+ * (see faulty-kv.ts) so KV can fail for real inside workerd. A Worker whose vars set ADMIN_TOKEN
+ * gets its admin Worker too, reaching KV the same way (see admin-worker.ts).
  */
-import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "miniflare";
-import { BUNDLE_DIR } from "./build";
+import { adminWorker, COMPATIBILITY_DATE, SITE_SCRIPT, splitOwner } from "./admin-worker";
 import type { KVNamespaceLike } from "./worker";
 
 export interface HarnessWorker {
   readonly name: string;
+  /** The Worker's vars; ADMIN_TOKEN goes to its admin Worker `${name}-admin` instead. */
   readonly vars: Readonly<Record<string, string>>;
   /** Requests with this Host reach this Worker; the first Worker also gets everything unmatched. */
   readonly host: string;
@@ -31,6 +32,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** How a Worker reaches the incidents: the shared namespace, a wrapper, or not at all. */
+function incidentsOf(w: HarnessWorker): Pick<WorkerOptions, "kvNamespaces" | "wrappedBindings"> {
+  if (w.incidents === false) return {};
+  return w.incidents ? { wrappedBindings: { INCIDENTS: w.incidents } } : { kvNamespaces: { INCIDENTS: "incidents" } };
+}
+
+/** Site Workers first (the first one also gets unmatched requests), then admin Workers, without routes. */
+function harnessWorkers(workers: readonly HarnessWorker[]): WorkerOptions[] {
+  const sites: WorkerOptions[] = [];
+  const admins: WorkerOptions[] = [];
+  for (const w of workers) {
+    const { siteVars, serviceBindings, admin } = splitOwner(w.name, w.vars);
+    sites.push({ name: w.name, ...SITE_SCRIPT, bindings: siteVars, routes: [`${w.host}/*`], serviceBindings, ...incidentsOf(w) });
+    if (admin) admins.push(adminWorker(admin.name, admin.vars, incidentsOf(w)));
+  }
+  return [...sites, ...admins];
+}
+
 export async function startHarness(workers: readonly HarnessWorker[], helpers: readonly WorkerOptions[] = []): Promise<Harness> {
   const printed: string[] = [];
   // A plain Worker bound to the shared namespace, so tests can read KV even when every Worker
@@ -39,7 +58,7 @@ export async function startHarness(workers: readonly HarnessWorker[], helpers: r
     name: "kv-reader",
     modules: true,
     script: "export default { fetch() { return new Response(null, { status: 404 }); } };",
-    compatibilityDate: "2026-04-01",
+    compatibilityDate: COMPATIBILITY_DATE,
     kvNamespaces: { INCIDENTS: "incidents" },
     routes: ["kv-reader.invalid/*"],
   };
@@ -53,22 +72,7 @@ export async function startHarness(workers: readonly HarnessWorker[], helpers: r
         if (process.env.DEBUG_WORKERD) stream.pipe(stream === stdout ? process.stdout : process.stderr);
       }
     },
-    workers: [
-      ...workers.map(
-        (w): WorkerOptions => ({
-          name: w.name,
-          modules: true,
-          modulesRules: [{ type: "Text", include: ["**/*.html"] }],
-          scriptPath: resolve(BUNDLE_DIR, "index.js"),
-          compatibilityDate: "2026-04-01",
-          bindings: { ...w.vars },
-          routes: [`${w.host}/*`],
-          ...(w.incidents === false ? {} : w.incidents ? { wrappedBindings: { INCIDENTS: w.incidents } } : { kvNamespaces: { INCIDENTS: "incidents" } }),
-        }),
-      ),
-      reader,
-      ...helpers,
-    ],
+    workers: [...harnessWorkers(workers), reader, ...helpers],
   });
   const url = await mf.ready;
   return {

@@ -1,13 +1,17 @@
 /**
  * Runs the built Worker in workerd through Miniflare with real local KV. Several copies with
  * different vars (e.g. origins that refuse or hang) share one runtime and one KV namespace.
+ * A copy whose vars set ADMIN_TOKEN gets its admin Worker too (see admin-worker.ts).
  */
-import { resolve } from "node:path";
-import { Miniflare } from "miniflare";
-import { BUNDLE_DIR } from "./build";
+import { Miniflare, type WorkerOptions } from "miniflare";
+import { adminWorker, SITE_SCRIPT, splitOwner } from "./admin-worker";
 
 export interface WorkerSpec {
   readonly name: string;
+  /**
+   * The Worker's vars. ADMIN_TOKEN is not given to it: it starts an admin Worker
+   * `${name}-admin` with the token (and ADMIN_PATH, DEFAULT_LOCALE), bound as ADMIN.
+   */
   readonly vars: Readonly<Record<string, string>>;
   /**
    * Miniflare routes for requests that arrive over HTTP (e.g. `"shop.example.com/down/*"`,
@@ -56,6 +60,28 @@ export interface KVNamespaceLike {
   getWithMetadata(key: string): Promise<{ value: string | null; metadata: unknown }>;
 }
 
+/**
+ * Site Workers first, in the given order (requests no route matches go to the first one), then
+ * the admin Workers, which no route reaches: only their site Worker's ADMIN binding.
+ */
+function workersFor(specs: readonly WorkerSpec[]): WorkerOptions[] {
+  const sites: WorkerOptions[] = [];
+  const admins: WorkerOptions[] = [];
+  for (const spec of specs) {
+    const { siteVars, serviceBindings, admin } = splitOwner(spec.name, spec.vars);
+    sites.push({
+      name: spec.name,
+      ...SITE_SCRIPT,
+      bindings: siteVars,
+      kvNamespaces: { INCIDENTS: "incidents" },
+      serviceBindings,
+      ...(spec.routes !== undefined ? { routes: [...spec.routes] } : {}),
+    });
+    if (admin) admins.push(adminWorker(admin.name, admin.vars));
+  }
+  return [...sites, ...admins];
+}
+
 export async function startWorkers(specs: readonly WorkerSpec[], http: HttpOptions = {}): Promise<RunningWorkers> {
   const mf = new Miniflare({
     ...(http.host !== undefined ? { host: http.host } : {}),
@@ -72,16 +98,7 @@ export async function startWorkers(specs: readonly WorkerSpec[], http: HttpOptio
         stderr.resume();
       }
     },
-    workers: specs.map((spec) => ({
-      name: spec.name,
-      modules: true,
-      modulesRules: [{ type: "Text", include: ["**/*.html"] }],
-      scriptPath: resolve(BUNDLE_DIR, "index.js"),
-      compatibilityDate: "2026-04-01",
-      bindings: { ...spec.vars },
-      kvNamespaces: { INCIDENTS: "incidents" },
-      ...(spec.routes !== undefined ? { routes: [...spec.routes] } : {}),
-    })),
+    workers: workersFor(specs),
   });
   const url = (await mf.ready).href;
   return {

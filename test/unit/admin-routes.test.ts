@@ -15,7 +15,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 
 function app() {
   const a = new Hono();
-  a.route("/__errors", adminRoutes({ path: "/__errors", token: TOKEN, binding: "INCIDENTS" }) as never);
+  a.route("/__errors", adminRoutes({ path: "/__errors", token: TOKEN, binding: "INCIDENTS", defaultLocale: "en" }) as never);
   a.all("*", (c) => c.text("origin", 200));
   return a;
 }

@@ -1,0 +1,61 @@
+// @ts-check
+/**
+ * Local secrets for `npm start`, which runs both Workers in one `wrangler dev` session.
+ *
+ * wrangler gives `--var` to the first config only, and reads `.dev.vars` beside each config; both
+ * configs sit at the repository root. So the admin token goes in `.dev.vars` (git-ignored, never
+ * deployed), and the site Worker is pointed at a file of its own with `--env-file`, which keeps
+ * `.dev.vars` away from it: the token lives in the admin Worker only, locally too.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+/**
+ * The admin token `npm start` puts in a new `.dev.vars`: for local development only. The admin
+ * Worker requires at least 16 characters, so the plain "dev-token" would be refused.
+ */
+export const DEV_TOKEN = "dev-token-local-only";
+
+const HEADER = "# The admin Worker's local secrets for `npm start` (wrangler dev). Never deployed.";
+
+/**
+ * @typedef {object} LocalSecrets
+ * @property {string} siteEnvFile  Pass to `wrangler dev --env-file` so the site Worker does not read `.dev.vars`.
+ * @property {string} token        The admin token the dev session uses.
+ * @property {string | null} note  What was written, if anything, to tell the developer.
+ */
+
+/**
+ * The ADMIN_TOKEN line of a dotenv text, unquoted; undefined when there is none.
+ * @param {string} text
+ * @returns {string | undefined}
+ */
+function tokenIn(text) {
+  const m = /^\s*(?:export\s+)?ADMIN_TOKEN\s*=\s*(.*?)\s*$/m.exec(text);
+  if (!m) return undefined;
+  const raw = m[1] ?? "";
+  return /^(["']).*\1$/.test(raw) ? raw.slice(1, -1) : raw.replace(/\s+#.*$/, "");
+}
+
+/**
+ * Makes sure `.dev.vars` holds an ADMIN_TOKEN (adding the dev token if it does not, never
+ * changing one that is there) and that the site Worker's own env file exists.
+ * @param {string} root  The repository root.
+ * @returns {LocalSecrets}
+ */
+export function prepareLocalSecrets(root) {
+  const devVars = join(root, ".dev.vars");
+  const siteEnvFile = join(root, ".wrangler", "dev", "site.env");
+  mkdirSync(dirname(siteEnvFile), { recursive: true });
+  writeFileSync(siteEnvFile, "# The site Worker reads no secrets; `npm start` points it here instead of .dev.vars.\n");
+
+  if (!existsSync(devVars)) {
+    writeFileSync(devVars, `${HEADER}\nADMIN_TOKEN=${DEV_TOKEN}\n`, { mode: 0o600 });
+    return { siteEnvFile, token: DEV_TOKEN, note: `Wrote .dev.vars with ADMIN_TOKEN=${DEV_TOKEN} for the admin Worker.` };
+  }
+  const text = readFileSync(devVars, "utf8");
+  const token = tokenIn(text);
+  if (token) return { siteEnvFile, token, note: null };
+  appendFileSync(devVars, `${text === "" || text.endsWith("\n") ? "" : "\n"}${HEADER}\nADMIN_TOKEN=${DEV_TOKEN}\n`);
+  return { siteEnvFile, token: DEV_TOKEN, note: `Added ADMIN_TOKEN=${DEV_TOKEN} to .dev.vars for the admin Worker.` };
+}

@@ -1,0 +1,59 @@
+/**
+ * The owner side in tests as in production: a Worker whose vars set ADMIN_TOKEN gets an admin
+ * Worker beside it (`<name>-admin`, built from wrangler.admin.toml, on the same KV namespace),
+ * bound to it as ADMIN. The token goes to the admin Worker only.
+ */
+import { resolve } from "node:path";
+import type { WorkerOptions } from "miniflare";
+import { ADMIN_BUNDLE_DIR, BUNDLE_DIR } from "./build";
+
+/** The compatibility date both wrangler configs deploy with. */
+export const COMPATIBILITY_DATE = "2026-04-01";
+
+/** The site Worker's bundle, as Miniflare loads it. */
+export const SITE_SCRIPT = {
+  modules: true,
+  modulesRules: [{ type: "Text", include: ["**/*.html"] }],
+  scriptPath: resolve(BUNDLE_DIR, "index.js"),
+  compatibilityDate: COMPATIBILITY_DATE,
+} satisfies Partial<WorkerOptions>;
+
+/** The admin Worker's bundle, as Miniflare loads it. */
+export const ADMIN_SCRIPT = {
+  modules: true,
+  scriptPath: resolve(ADMIN_BUNDLE_DIR, "worker.js"),
+  compatibilityDate: COMPATIBILITY_DATE,
+} satisfies Partial<WorkerOptions>;
+
+/** Vars both Workers read, so both get them. */
+const SHARED_VARS = ["ADMIN_PATH", "DEFAULT_LOCALE"] as const;
+
+export const adminNameOf = (name: string): string => `${name}-admin`;
+
+export interface OwnerSplit {
+  /** The site Worker's vars: the given ones without ADMIN_TOKEN. */
+  readonly siteVars: Record<string, string>;
+  /** The site Worker's service bindings: ADMIN → the admin Worker, or none without a token. */
+  readonly serviceBindings: Record<string, string>;
+  /** The admin Worker to start beside it, or null when the vars set no ADMIN_TOKEN. */
+  readonly admin: { readonly name: string; readonly vars: Record<string, string> } | null;
+}
+
+/** Splits one Worker's vars between the site Worker and, when ADMIN_TOKEN is set, its admin Worker. */
+export function splitOwner(name: string, vars: Readonly<Record<string, string>>): OwnerSplit {
+  const { ADMIN_TOKEN, ...siteVars } = vars;
+  if (ADMIN_TOKEN === undefined) return { siteVars, serviceBindings: {}, admin: null };
+  const adminVars: Record<string, string> = { ADMIN_TOKEN };
+  for (const key of SHARED_VARS) if (vars[key] !== undefined) adminVars[key] = vars[key];
+  const admin = adminNameOf(name);
+  return { siteVars, serviceBindings: { ADMIN: admin }, admin: { name: admin, vars: adminVars } };
+}
+
+/** An admin Worker with `vars`, reaching the incidents the way `incidents` says (its own KV or a wrapper). */
+export function adminWorker(
+  name: string,
+  vars: Readonly<Record<string, string>>,
+  incidents: Pick<WorkerOptions, "kvNamespaces" | "wrappedBindings"> = { kvNamespaces: { INCIDENTS: "incidents" } },
+): WorkerOptions {
+  return { name, ...ADMIN_SCRIPT, bindings: { ...vars }, ...incidents };
+}

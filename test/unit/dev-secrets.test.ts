@@ -1,0 +1,51 @@
+/**
+ * `npm start`'s local secrets: the admin token ends up in `.dev.vars` without ever overwriting a
+ * token the developer chose, and the site Worker gets a file of its own.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEV_TOKEN, prepareLocalSecrets } from "../../scripts/dev-secrets.mjs";
+
+const roots: string[] = [];
+function root(devVars?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "dev-secrets-"));
+  roots.push(dir);
+  if (devVars !== undefined) writeFileSync(join(dir, ".dev.vars"), devVars);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of roots.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("prepareLocalSecrets", () => {
+  it("without .dev.vars: writes one with the dev token, readable by the owner only", () => {
+    const dir = root();
+    const s = prepareLocalSecrets(dir);
+    expect(s.token).toBe(DEV_TOKEN);
+    expect(s.note).toContain(".dev.vars");
+    expect(readFileSync(join(dir, ".dev.vars"), "utf8")).toMatch(new RegExp(`^ADMIN_TOKEN=${DEV_TOKEN}$`, "m"));
+    expect(statSync(join(dir, ".dev.vars")).mode & 0o077).toBe(0);
+    expect(readFileSync(s.siteEnvFile, "utf8")).not.toContain("ADMIN_TOKEN");
+  });
+
+  it("keeps a token the developer set, quoted or not, and changes nothing", () => {
+    for (const line of ["ADMIN_TOKEN=my-own-local-token-123", 'ADMIN_TOKEN="my-own-local-token-123"', "export ADMIN_TOKEN = 'my-own-local-token-123'"]) {
+      const text = `OTHER=1\n${line}\n`;
+      const dir = root(text);
+      const s = prepareLocalSecrets(dir);
+      expect(s).toMatchObject({ token: "my-own-local-token-123", note: null });
+      expect(readFileSync(join(dir, ".dev.vars"), "utf8")).toBe(text);
+    }
+  });
+
+  it("adds the dev token to a .dev.vars without one, keeping what is there", () => {
+    const dir = root("OTHER=1");
+    const s = prepareLocalSecrets(dir);
+    expect(s.token).toBe(DEV_TOKEN);
+    const text = readFileSync(join(dir, ".dev.vars"), "utf8");
+    expect(text.startsWith("OTHER=1\n")).toBe(true);
+    expect(text).toMatch(new RegExp(`^ADMIN_TOKEN=${DEV_TOKEN}$`, "m"));
+  });
+});
