@@ -141,13 +141,14 @@ export function evaluate(r) {
   ];
 }
 
-const LABELS = { origin: "origin alone", bare: "bare Worker", floor: "floor Worker", edge: "this Worker" };
-const KEYS = /** @type {const} */ (["origin", "bare", "floor", "edge"]);
+const LABELS = { origin: "origin alone", bare: "bare Worker", floor: "floor Worker", edge: "this Worker", elsewhere: "this Worker, origin on another host" };
+const KEYS = /** @type {const} */ (["origin", "bare", "floor", "edge", "elsewhere"]);
 /** The ratio rows under each table: the budget's own, then what the floor Worker splits it into. */
 const RATIOS = /** @type {const} */ ([
   ["edge", "bare", "this ÷ bare"],
   ["floor", "bare", "floor ÷ bare"],
   ["edge", "floor", "this ÷ floor"],
+  ["elsewhere", "bare", "origin on another host ÷ bare"],
 ]);
 
 /** @param {Phase} p @param {boolean} [workerdCpu] */
@@ -237,7 +238,7 @@ export function markdown(r, verdicts) {
 - **Command:** \`${r.command}\` (took ${int(r.durationS)} s)
 - **Machine:** ${m.nproc} cores (\`nproc\`), ${m.cpu}, ${m.memory}, ${m.kernel}; load average ${m.loadAtStart} at the start, ${r.loadAtEnd} at the end
 - **Software:** Node ${m.node}, ${m.workerd}, wrangler ${m.wrangler}, miniflare ${m.miniflare}, hono ${m.hono}, ${m.wrk}
-- **Load:** wrk, 1 thread, keep-alive, browser-like \`Accept\`/\`Accept-Language\`; ${r.plan.rounds} round(s) per phase, each target once per round in a rotating order, after a ${r.plan.warmupS} s warm-up; ${r.passThrough.connections} connections × ${r.passThrough.seconds} s for throughput, 1 connection × ${r.latency.seconds} s for unloaded latency. Figures are medians over rounds; ratios are medians of per-round ratios.
+- **Load:** wrk, 1 thread, keep-alive, browser-like \`Accept\`/\`Accept-Language\`; ${r.plan.rounds} round(s) per phase, each target once per round in a rotating order, after a ${r.plan.warmupS} s warm-up; ${r.passThrough.connections} connections × ${r.passThrough.seconds} s for throughput, 1 connection × ${r.latency.seconds} s for unloaded latency. Every Worker is sent the origin's own \`Host\` (as on a zone route, where the site's host is the origin's); the extra pass-through row sends this Worker its own address instead, an origin on another host, for which it adds \`X-Forwarded-Host\`/\`-Proto\`. Figures are medians over rounds; ratios are medians of per-round ratios.
 
 ### Budgets
 

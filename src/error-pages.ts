@@ -91,7 +91,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       const kv = (c.env as Record<string, unknown> | undefined)?.[incidents.binding] as KVNamespace | undefined;
       if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
       const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format, url });
-      const ctx = executionContext(c);
+      const ctx = work && executionContext(c);
       if (ctx) ctx.waitUntil(work);
     } catch (err) {
       console.error(JSON.stringify({ msg: "incident not recorded", ray_id: rayId, error: observeFault(err).errorMessage }));

@@ -107,8 +107,11 @@ export class IncidentRecorder {
     this.budget = new WriteBudget(options.budget);
   }
 
-  /** Decides synchronously and returns the KV work to hand to `waitUntil`. */
-  record(kv: KVNamespace, input: IncidentInput): Promise<void> {
+  /**
+   * Decides synchronously and returns the KV work to hand to `waitUntil`, or undefined when a
+   * failure is only counted: in a storm that is nearly every request, and each `waitUntil` costs.
+   */
+  record(kv: KVNamespace, input: IncidentInput): Promise<void> | undefined {
     const key = `${input.failure.code}|${(input.url ?? new URL(input.request.url)).hostname}`;
     const admission: Admission = this.budget.admit(key);
     if (admission.store) {
@@ -121,7 +124,7 @@ export class IncidentRecorder {
       });
     }
     this.counters.suppressed++;
-    if (admission.flushAt === undefined) return Promise.resolve();
+    if (admission.flushAt === undefined) return undefined;
     // The first suppressed failure of a window writes the roll-up when the window closes.
     return this.#rollup(kv, key, buildRecord(input, 0, this.options), admission.flushAt);
   }
