@@ -15,11 +15,12 @@ import { denied, mountPages, mountSession, overview } from "./pages";
 
 export type { AdminEnv } from "./api";
 
-/** Every admin answer: never cached, never indexed (and no CORS headers: the API is not for other sites). */
+/** What every admin answer carries: never cached, never indexed (and no CORS headers: the API is not for other sites). */
+export const PRIVATE_HEADERS = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } as const;
+
 const privateAnswers: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header("Cache-Control", "no-store");
-  c.header("X-Robots-Tag", "noindex");
+  for (const [name, value] of Object.entries(PRIVATE_HEADERS)) c.header(name, value);
 };
 
 const headers = secureHeaders({
@@ -34,7 +35,8 @@ const headers = secureHeaders({
   xFrameOptions: "DENY",
 });
 
-function onError(err: Error, c: Context<AdminEnv>): Response {
+/** The owner's error answers, as JSON; also the admin Worker's handler outside the routes. */
+export function onError(err: Error, c: Context<AdminEnv>): Response {
   if (err instanceof BadRequest) return c.json({ error: err.error, detail: err.detail }, 400);
   if (err instanceof StoreUnavailable) {
     c.header("Retry-After", "30");

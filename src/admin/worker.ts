@@ -8,10 +8,7 @@ import { Hono } from "hono/tiny";
 import type { Vars } from "../config";
 import type { AdminBindings, AdminEnv } from "./api";
 import { type AdminConfig, ConfigError, loadAdminConfig } from "./config";
-import { adminRoutes } from "./routes";
-
-/** Owner-facing answers are as private as the admin routes' own. */
-const PRIVATE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } as const;
+import { adminRoutes, onError, PRIVATE_HEADERS as PRIVATE } from "./routes";
 
 /**
  * The site Worker only forwards its own ADMIN_PATH, so a request outside ours means the two
@@ -32,9 +29,10 @@ function outsidePath(config: AdminConfig) {
 /** The admin Worker's app: the owner's routes at `config.path`, and a hint for anything else. */
 export function createAdminApp(config: AdminConfig): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
+  // The routes' own middleware marks their answers private; outside them, do it here.
   app.onError((err, c) => {
-    console.error(JSON.stringify({ msg: "admin request failed", error: String(err), stack: err.stack }));
-    return c.json({ error: "internal_error", detail: "unexpected error: see the admin Worker's logs" }, 500, PRIVATE);
+    for (const [name, value] of Object.entries(PRIVATE)) c.header(name, value);
+    return onError(err, c);
   });
   app.route(config.path, adminRoutes(config));
   app.all("*", outsidePath(config));
