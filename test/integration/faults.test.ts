@@ -45,7 +45,7 @@ function nodeApp(origin: Origin, env: Record<string, unknown> | "default" = "def
     },
   };
   const app = createApp({
-    proxy: { originUrl: new URL("http://origin.test"), timeoutMs: 5000, fetch: ((req: Request) => origin(req)) as typeof fetch },
+    proxy: { originUrl: new URL("http://origin.test"), timeoutMs: 5000, fetch: ((input: URL, init: RequestInit) => origin(new Request(input, init))) as typeof fetch },
     errorPages: { probe: false },
     admin: null,
   } as Parameters<typeof createApp>[0]);

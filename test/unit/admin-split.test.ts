@@ -34,9 +34,9 @@ function siteApp(admin?: (request: Request) => Promise<Response>, vars: Record<s
     proxy: {
       ...config.proxy,
       originUrl: new URL("http://origin.test"),
-      fetch: (async (req: Request) => {
-        toOrigin.push(new URL(req.url).pathname);
-        return new Response("from the origin", { status: req.url.endsWith("/boom") ? 502 : 200 });
+      fetch: (async (input: URL) => {
+        toOrigin.push(input.pathname);
+        return new Response("from the origin", { status: input.pathname.endsWith("/boom") ? 502 : 200 });
       }) as typeof fetch,
     },
     errorPages: { ...config.errorPages, probe: false },
