@@ -32,31 +32,23 @@ function localeValues(locale: Locale): Record<string, string> {
   return values;
 }
 
-/** The values that change from one failure to the next. */
-function requestValues(v: ErrorView, brand: string | undefined): Record<string, string> {
+/**
+ * The values fixed by what failed: the same on every page of one failure signature
+ * ({@link failureSignature}) in one language, so they are rendered into the template once.
+ */
+function failureValues(v: ErrorView): Record<string, string> {
   const ui = v.messages.ui;
   const hop = v.failure.hop;
   const status = (h: typeof hop) => (h === hop ? ui.failed : ui.working);
   return {
-    doc_title: `${v.host} | ${v.code}: ${v.title}`,
-    other_lang_href: v.otherLanguageHref,
-    brand: brand ?? v.host,
     code: String(v.code),
     title: v.title,
-    host: v.host,
-    colo: v.colo ?? "",
     hop,
-    ray_id: v.rayId,
-    time_utc: v.timeUtc,
-    time_iso: v.time.toISOString(),
-    url: v.url,
     sub_code: v.subCode === undefined ? "" : String(v.subCode),
     sub_title: v.subTitle ?? "",
     happened: v.happened,
     visitor: v.visitor,
-    report: reportText(v),
     retryable: bool(v.failure.retryable),
-    retry_after: v.retryAfter === null ? "" : String(v.retryAfter),
     status_browser: status("browser"),
     status_edge: status("edge"),
     status_origin: status("origin"),
@@ -68,24 +60,61 @@ function requestValues(v: ErrorView, brand: string | undefined): Record<string, 
 }
 
 /**
- * Each template with one language's labels already in place and its text already UTF-8, made on
- * first use: per request only the failure's own values are escaped, encoded and joined (about a
- * third of the placeholders).
+ * Everything {@link failureValues} depends on besides the language: the view's texts are chosen
+ * from the code, sub-code, hop and category alone (see `view.ts`). Adding an input to
+ * `failureValues` means adding it here.
  */
-const localized = new WeakMap<CompiledTemplate, Map<Locale, CompiledTemplate>>();
+const failureSignature = (v: ErrorView): string =>
+  `${v.code}|${v.subCode ?? ""}|${v.failure.hop}|${v.failure.category}|${v.failure.retryable}`;
 
-function localizedTemplate(template: CompiledTemplate, locale: Locale): CompiledTemplate {
-  let byLocale = localized.get(template);
-  if (!byLocale) localized.set(template, (byLocale = new Map()));
-  let t = byLocale.get(locale);
-  if (!t) byLocale.set(locale, (t = encodeTemplate(specialize(template, localeValues(locale)))));
+/** The values that differ from one request to the next. */
+function requestValues(v: ErrorView, brand: string | undefined): Record<string, string> {
+  return {
+    doc_title: `${v.host} | ${v.code}: ${v.title}`,
+    other_lang_href: v.otherLanguageHref,
+    brand: brand ?? v.host,
+    host: v.host,
+    colo: v.colo ?? "",
+    ray_id: v.rayId,
+    time_utc: v.timeUtc,
+    time_iso: v.time.toISOString(),
+    url: v.url,
+    report: reportText(v),
+    retry_after: v.retryAfter === null ? "" : String(v.retryAfter),
+  };
+}
+
+/** Every value of the page, as one record: what the specialized templates must add up to. */
+export function pageValues(v: ErrorView, brand: string | undefined): Record<string, string> {
+  return { ...localeValues(v.locale), ...failureValues(v), ...requestValues(v, brand) };
+}
+
+/**
+ * Each template with one language's labels and one failure's texts already in place and its text
+ * already UTF-8, made on first use: per request only about a dozen short values (Ray ID, time, URL)
+ * are escaped, encoded and joined. In an outage every request fails the same way, so the first
+ * page of a kind pays for all the others. Bounded: an origin choosing sub-codes cannot grow it.
+ */
+const specialized = new WeakMap<CompiledTemplate, Map<string, CompiledTemplate>>();
+const MAX_SPECIALIZED = 64;
+
+function specializedTemplate(template: CompiledTemplate, v: ErrorView): CompiledTemplate {
+  let bySignature = specialized.get(template);
+  if (!bySignature) specialized.set(template, (bySignature = new Map()));
+  const key = `${v.locale}|${failureSignature(v)}`;
+  let t = bySignature.get(key);
+  if (!t) {
+    t = encodeTemplate(specialize(template, { ...localeValues(v.locale), ...failureValues(v) }));
+    if (bySignature.size >= MAX_SPECIALIZED) bySignature.clear();
+    bySignature.set(key, t);
+  }
   return t;
 }
 
 /** The page as UTF-8 bytes, and the template it came from (for its CSP). */
 export function renderPage(templates: PageTemplates, v: ErrorView, brand: string | undefined): { body: Uint8Array; template: CompiledTemplate } {
   const template = templates.overrides.get(v.code) ?? templates.page;
-  return { body: renderBytes(localizedTemplate(template, v.locale), requestValues(v, brand)), template };
+  return { body: renderBytes(specializedTemplate(template, v), requestValues(v, brand)), template };
 }
 
 const cspCache = new WeakMap<CompiledTemplate, Promise<string>>();
