@@ -20,8 +20,9 @@
  *   --write      write BENCHMARKS.md (default for the full run)
  *   --no-write   do not write BENCHMARKS.md
  *   --strict     exit 1 when a budget is missed (default: exit 0 whenever figures were produced)
- *   --profile    also take CPU profiles of workerd (inspector) for /ok and the 502 storm and
- *                print where the time goes; profiles are saved in bench/out/*.cpuprofile
+ *   --profile    also take CPU profiles of workerd (inspector) for /ok and the 502 storm (this
+ *                Worker from an unminified build of the same sources, the floor and the bare
+ *                Worker beside it) and print where the time goes; saved in bench/out/*.cpuprofile
  *   --rounds N, --seconds S   override the rounds and the seconds per throughput run
  *
  * Every process it starts (origin, workerd ×2, wrk) is stopped at the end, on an error, on
@@ -83,7 +84,7 @@ const plan = opts.quick
   : { rounds: 7, throughputS: 6, latencyS: 3, warmupS: 2, connections: 32, slowStream: true, deadlineS: 1500 };
 if (opts.rounds) plan.rounds = Math.max(1, Math.min(20, Number(opts.rounds) || plan.rounds));
 if (opts.seconds) plan.throughputS = Math.max(1, Math.min(60, Number(opts.seconds) || plan.throughputS));
-if (opts.profile) plan.deadlineS += 120;
+if (opts.profile) plan.deadlineS += 180;
 const write = opts["no-write"] ? false : (opts.write ?? !opts.quick);
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 
@@ -147,16 +148,15 @@ async function phase(name, targets, path, o) {
 }
 
 /**
- * bench/floor-worker.js, answering failures with this Worker's own English 502 page and headers,
- * so both send the same bytes and differ only in the work done to produce them.
+ * The vars of bench/floor-worker.js: it answers failures with this Worker's own English 502 page
+ * and headers, so both send the same bytes and differ only in the work done to produce them.
  * @param {string} originUrl @param {string} edgeUrl
  */
-async function startFloorWorker(originUrl, edgeUrl) {
+async function floorWorkerVars(originUrl, edgeUrl) {
   const res = await fetch(`${edgeUrl}/status/502`, { headers: { accept: "text/html", "accept-language": "en" }, signal: AbortSignal.timeout(15_000) });
   const page = await res.text();
   const headers = Object.fromEntries([...res.headers].filter(([name]) => !["content-length", "date", "connection", "keep-alive"].includes(name)));
-  const vars = { ORIGIN_URL: originUrl, PAGE: page, PAGE_HEADERS: JSON.stringify(headers) };
-  return startWorker({ name: "floor", scriptPath: resolve(ROOT, "bench/floor-worker.js"), vars });
+  return { ORIGIN_URL: originUrl, PAGE: page, PAGE_HEADERS: JSON.stringify(headers) };
 }
 
 /**
@@ -186,26 +186,33 @@ async function sanityCheck(originUrl, edge, bare, floor) {
 }
 
 /**
- * `--profile`: a fresh copy of the Worker with the inspector open (so the measured instances
- * never had a debugger attached), profiled under the same load as the phases.
- * @param {string} entry @param {Record<string, string>} vars @param {string} barePath
+ * `--profile`: fresh copies of the Workers with the inspector open (so the measured instances
+ * never had a debugger attached), profiled under the same load and Host as the phases. This
+ * Worker is profiled from an unminified build of the same sources, so functions and modules keep
+ * their names; the floor Worker's storm is profiled too, to set this Worker's error path beside
+ * the least the job needs.
+ * @param {Record<string, string>} vars @param {string} barePath @param {Record<string, string>} floorVars @param {string} site
  */
-async function profiles(entry, vars, barePath) {
+async function profiles(vars, barePath, floorVars, site) {
   const interval = 200;
   const out = [];
-  const edge = await startWorker({ name: "edge-profile", scriptPath: entry, vars, kv: true, inspect: true });
+  const readable = await buildBundle(resolve(OUT, "build-profile"), { minify: false });
+  const edge = await startWorker({ name: "edge-profile", scriptPath: readable.entry, vars, kv: true, inspect: true });
   const bare = await startWorker({ name: "bare-profile", scriptPath: barePath, vars: { ORIGIN_URL: vars.ORIGIN_URL ?? "" }, inspect: true });
+  const floor = await startWorker({ name: "floor-profile", scriptPath: resolve(ROOT, "bench/floor-worker.js"), vars: floorVars, inspect: true });
+  const headers = [...BROWSER_HEADERS, `Host: ${site}`];
   try {
-    const inBundle = moduleLocator(readFileSync(entry, "utf8"));
-    const inBare = () => "bench/bare-worker.js";
+    const inBundle = moduleLocator(readFileSync(readable.entry, "utf8"));
+    const inFile = (/** @type {string} */ name) => () => name;
     for (const [label, w, path, locate] of /** @type {const} */ ([
       ["this Worker /ok", edge, "/ok", inBundle],
-      ["bare Worker /ok", bare, "/ok", inBare],
+      ["bare Worker /ok", bare, "/ok", inFile("bench/bare-worker.js")],
       ["this Worker 502 storm", edge, "/status/502", inBundle],
-      ["bare Worker 502 relay", bare, "/status/502", inBare],
+      ["floor Worker 502 storm", floor, "/status/502", inFile("bench/floor-worker.js")],
+      ["bare Worker 502 relay", bare, "/status/502", inFile("bench/bare-worker.js")],
     ])) {
-      const load = () => runWrk({ url: w.url + path, connections: plan.connections, seconds: Math.max(3, plan.throughputS), watch: { workerd: w.pid } });
-      await runWrk({ url: w.url + path, connections: plan.connections, seconds: plan.warmupS });
+      const load = () => runWrk({ url: w.url + path, connections: plan.connections, seconds: Math.max(3, plan.throughputS), headers, watch: { workerd: w.pid } });
+      await runWrk({ url: w.url + path, connections: plan.connections, seconds: plan.warmupS, headers });
       const { profile, result } = await profileWhile(/** @type {string} */ (w.inspectorUrl), load, interval);
       const file = resolve(OUT, `${label.replace(/\W+/g, "-").toLowerCase()}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
@@ -226,6 +233,7 @@ async function profiles(entry, vars, barePath) {
   } finally {
     await edge.close();
     await bare.close();
+    await floor.close();
   }
   return out;
 }
@@ -252,7 +260,8 @@ async function main() {
   const bareW = await startWorker({ name: "bare", scriptPath: barePath, vars: { ORIGIN_URL: origin.http } });
   log(`origin ${origin.http}, this Worker ${edgeW.url} (workerd ${edgeW.pid}), bare Worker ${bareW.url} (workerd ${bareW.pid})`);
 
-  const floorW = await startFloorWorker(origin.http, edgeW.url);
+  const floorVars = await floorWorkerVars(origin.http, edgeW.url);
+  const floorW = await startWorker({ name: "floor", scriptPath: resolve(ROOT, "bench/floor-worker.js"), vars: floorVars });
   log(`origin ${origin.http}, floor Worker ${floorW.url} (workerd ${floorW.pid})`);
 
   // Every Worker is sent the origin's own Host, as on a zone route, where the site's host is the
@@ -315,7 +324,7 @@ async function main() {
   };
   log(`KV: ${kv.puts} puts for ${storm.requests.edge} failures (${kv.records} records, ${kv.rollups} roll-ups, weights ${kv.weight})`);
 
-  const profiled = opts.profile ? await profiles(bundle.entry, vars, barePath) : undefined;
+  const profiled = opts.profile ? await profiles(vars, barePath, floorVars, site) : undefined;
 
   const results = {
     date: new Date().toISOString(),
