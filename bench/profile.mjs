@@ -129,6 +129,8 @@ export function summarizeProfile(profile, intervalUs, limit = 25, locate = () =>
       if (f.url && f.lineNumber >= 0) return locate(f.lineNumber + 1);
     }
     const name = leaf.callFrame.functionName;
+    // A native with no JavaScript caller: the runtime resolving promises and firing timers.
+    if (!name) return "(native, no JS caller)";
     return name.startsWith("(") ? name : `(native: ${name})`;
   };
   /** @type {Map<string, number>} */
