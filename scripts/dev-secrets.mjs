@@ -4,8 +4,9 @@
  *
  * wrangler gives `--var` to the first config only, and reads `.dev.vars` beside each config; both
  * configs sit at the repository root. So the admin token goes in `.dev.vars` (git-ignored, never
- * deployed), and the site Worker is pointed at a file of its own with `--env-file`, which keeps
- * `.dev.vars` away from it: the token lives in the admin Worker only, locally too.
+ * deployed), and the site Worker is pointed with `--env-file` at a copy of `.dev.vars` without the
+ * token: the developer's own local vars (a brand, a locale) reach the site Worker, and the token
+ * lives in the admin Worker only, locally too.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,7 +21,7 @@ const HEADER = "# The admin Worker's local secrets for `npm start` (wrangler dev
 
 /**
  * @typedef {object} LocalSecrets
- * @property {string} siteEnvFile  Pass to `wrangler dev --env-file` so the site Worker does not read `.dev.vars`.
+ * @property {string} siteEnvFile  Pass to `wrangler dev --env-file`: `.dev.vars` without ADMIN_TOKEN, for the site Worker.
  * @property {string} token        The admin token the dev session uses.
  * @property {string | null} note  What was written, if anything, to tell the developer.
  */
@@ -37,9 +38,21 @@ function tokenIn(text) {
   return /^(["']).*\1$/.test(raw) ? raw.slice(1, -1) : raw.replace(/\s+#.*$/, "");
 }
 
+const TOKEN_LINE = /^\s*(?:export\s+)?ADMIN_TOKEN\s*=/;
+
+/**
+ * The site Worker's local env file: every line of `.dev.vars` but the token's.
+ * @param {string} file @param {string} devVarsText
+ */
+function writeSiteEnv(file, devVarsText) {
+  const kept = devVarsText.split(/\r?\n/).filter((line) => !TOKEN_LINE.test(line) && line !== HEADER);
+  const body = kept.join("\n").trim();
+  writeFileSync(file, `# Written by \`npm start\` from .dev.vars without the admin token: the site Worker's local vars.\n${body ? `${body}\n` : ""}`, { mode: 0o600 });
+}
+
 /**
  * Makes sure `.dev.vars` holds an ADMIN_TOKEN (adding the dev token if it does not, never
- * changing one that is there) and that the site Worker's own env file exists.
+ * changing one that is there), then writes the site Worker's env file from it.
  * @param {string} root  The repository root.
  * @returns {LocalSecrets}
  */
@@ -47,13 +60,14 @@ export function prepareLocalSecrets(root) {
   const devVars = join(root, ".dev.vars");
   const siteEnvFile = join(root, ".wrangler", "dev", "site.env");
   mkdirSync(dirname(siteEnvFile), { recursive: true });
-  writeFileSync(siteEnvFile, "# The site Worker reads no secrets; `npm start` points it here instead of .dev.vars.\n");
 
   if (!existsSync(devVars)) {
     writeFileSync(devVars, `${HEADER}\nADMIN_TOKEN=${DEV_TOKEN}\n`, { mode: 0o600 });
+    writeSiteEnv(siteEnvFile, "");
     return { siteEnvFile, token: DEV_TOKEN, note: `Wrote .dev.vars with ADMIN_TOKEN=${DEV_TOKEN} for the admin Worker.` };
   }
   const text = readFileSync(devVars, "utf8");
+  writeSiteEnv(siteEnvFile, text);
   const token = tokenIn(text);
   if (token) return { siteEnvFile, token, note: null };
   appendFileSync(devVars, `${text === "" || text.endsWith("\n") ? "" : "\n"}${HEADER}\nADMIN_TOKEN=${DEV_TOKEN}\n`);

@@ -1,6 +1,6 @@
 /**
  * `npm start`'s local secrets: the admin token ends up in `.dev.vars` without ever overwriting a
- * token the developer chose, and the site Worker gets a file of its own.
+ * token the developer chose, and the site Worker gets the developer's other local vars, never the token.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,5 +47,23 @@ describe("prepareLocalSecrets", () => {
     const text = readFileSync(join(dir, ".dev.vars"), "utf8");
     expect(text.startsWith("OTHER=1\n")).toBe(true);
     expect(text).toMatch(new RegExp(`^ADMIN_TOKEN=${DEV_TOKEN}$`, "m"));
+  });
+
+  it("gives the site Worker every other var of .dev.vars, and never the token", () => {
+    const dir = root('BRAND="Shop"\nexport ADMIN_TOKEN=my-own-local-token-123\nDEFAULT_LOCALE=ko\n');
+    const site = readFileSync(prepareLocalSecrets(dir).siteEnvFile, "utf8");
+    expect(site).toMatch(/^BRAND="Shop"$/m);
+    expect(site).toMatch(/^DEFAULT_LOCALE=ko$/m);
+    expect(site).not.toContain("ADMIN_TOKEN");
+    expect(site).not.toContain("my-own-local-token-123");
+  });
+
+  it("keeps the dev token it adds out of the site Worker's file too", () => {
+    const dir = root("BRAND=Shop\n");
+    const site = readFileSync(prepareLocalSecrets(dir).siteEnvFile, "utf8");
+    expect(site).toMatch(/^BRAND=Shop$/m);
+    expect(site).not.toContain(DEV_TOKEN);
+    expect(prepareLocalSecrets(dir).token).toBe(DEV_TOKEN);
+    expect(readFileSync(prepareLocalSecrets(dir).siteEnvFile, "utf8")).not.toContain(DEV_TOKEN);
   });
 });
