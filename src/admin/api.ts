@@ -7,7 +7,7 @@ import type { SecureHeadersVariables } from "hono/secure-headers";
 import type { Locale } from "../i18n";
 import { pickBucket } from "./buckets";
 import { checkCursorFilters, decodeCursor, encodeCursor } from "./cursor";
-import { StoreUnavailable } from "./errors";
+import { BadRequest, StoreUnavailable } from "./errors";
 import type { AdminKeys } from "./keys";
 import { DEFAULT_STATS_RANGE_MS, type Filters, OLDEST_MS, parseFilters, parseLimit, type Query } from "./params";
 import { getIncident, listIncidents, normalizeRayId, START } from "./query";
@@ -43,12 +43,16 @@ export function storeOf(c: Context, binding: string): KVNamespace {
   return kv;
 }
 
-/** Query reader where `?code=` (empty) counts as absent, as forms send it. */
+/**
+ * Query reader where `?code=` (empty) counts as absent, as forms send it. A parameter given twice
+ * with different values is a {@link BadRequest}: picking one would answer a question nobody asked.
+ */
 export const queryOf =
   (c: Context): Query =>
   (name) => {
-    const v = c.req.query(name);
-    return v === undefined || v === "" ? undefined : v;
+    const values = new Set(c.req.queries(name)?.filter((v) => v !== ""));
+    if (values.size > 1) throw new BadRequest("repeated_parameter", `${name} was given more than once with different values; give it once`);
+    return values.values().next().value;
   };
 
 /** Registers the JSON routes on the admin app. */

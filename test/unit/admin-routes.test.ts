@@ -50,6 +50,24 @@ describe("an unreadable store", () => {
   });
 });
 
+describe("repeated query parameters", () => {
+  it("two different values are a 400 naming the parameter, before KV is touched; the same value twice is fine", async () => {
+    const kv = new FakeKv();
+    const res = await app().request(`${BASE}/api/incidents?code=502&code=503`, { headers: auth }, { INCIDENTS: kv });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "repeated_parameter", detail: expect.stringContaining("code") });
+    expect(kv.listCalls).toBe(0);
+    const same = await app().request(`${BASE}/api/incidents?code=502&code=502&code=`, { headers: auth }, { INCIDENTS: kv });
+    expect(same.status).toBe(200);
+  });
+
+  it("the dashboard answers them with a 400 page", async () => {
+    const res = await app().request(`${BASE}/?since=1h&since=2h`, { headers: { ...auth, accept: "text/html" } }, { INCIDENTS: new FakeKv() });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("text/html");
+  });
+});
+
 describe("the dashboard", () => {
   it("escapes every stored value", async () => {
     const kv = new FakeKv();
