@@ -3,11 +3,26 @@
  * for something the caller can fix.
  */
 
+/** Every `error` a 400 can carry; docs/admin.md lists them, the dashboard words them in each language. */
+export type BadRequestCode =
+  | "invalid_time"
+  | "invalid_range"
+  | "invalid_code"
+  | "invalid_host"
+  | "invalid_path"
+  | "invalid_limit"
+  | "invalid_cursor"
+  | "cursor_mismatch"
+  | "invalid_bucket"
+  | "too_many_buckets"
+  | "invalid_ray_id"
+  | "repeated_parameter";
+
 /** A problem with the request itself (parameters, cursor, Ray ID): answered with 400. */
 export class BadRequest extends Error {
   override readonly name = "BadRequest";
   constructor(
-    readonly error: string,
+    readonly error: BadRequestCode,
     readonly detail: string,
   ) {
     super(`${error}: ${detail}`);

@@ -3,6 +3,7 @@
  * `{name}` marks a value filled in by {@link fill}.
  */
 import type { Locale } from "../i18n";
+import type { BadRequestCode } from "./errors";
 
 export type RangeKey = "1h" | "6h" | "24h" | "7d" | "30d";
 export const RANGES: readonly RangeKey[] = ["1h", "6h", "24h", "7d", "30d"];
@@ -52,6 +53,11 @@ export interface AdminMessages {
   /** `{ray}`. */
   readonly notFound: string;
   readonly badRequest: string;
+  /**
+   * What to fix, per 400 code. Empty for English: the API's own `detail` is English and names the
+   * value it refused, so the dashboard shows that instead.
+   */
+  readonly badRequests: Readonly<Partial<Record<BadRequestCode, string>>>;
   readonly unavailable: string;
   readonly evidence: string;
   readonly whatToCheck: string;
@@ -119,6 +125,7 @@ const en: AdminMessages = {
   notFound:
     "There is no incident with Ray ID {ray}. Records are kept for INCIDENT_TTL_DAYS days, a new one can take up to a minute to show up, and during a burst a failure may only be counted in another record's weight, not stored.",
   badRequest: "This request is not valid:",
+  badRequests: {},
   unavailable: "The incident store cannot be read right now:",
   evidence: "Evidence",
   whatToCheck: "What to check",
@@ -185,6 +192,21 @@ const ko: AdminMessages = {
   notFound:
     "Ray ID {ray}에 해당하는 기록이 없습니다. 기록은 INCIDENT_TTL_DAYS일 동안 보관되고, 새 기록은 보이기까지 1분 정도 걸릴 수 있습니다. 또 오류가 몰릴 때는 일부 실패가 따로 저장되지 않고 다른 기록의 대표 건수에만 포함됩니다.",
   badRequest: "요청이 올바르지 않습니다:",
+  badRequests: {
+    invalid_time:
+      "기간의 시작과 끝은 ISO 8601 시각(예: 2026-04-01T12:00:00Z)이나 30m, 1h, 7d 같은 상대 시간으로 적어 주세요. 없는 날짜(예: 2월 30일)는 받지 않습니다.",
+    invalid_range: "기간의 시작이 끝보다 늦습니다.",
+    invalid_code: "오류 코드는 500, 502, 503, 504, 520–527, 530 중 하나여야 합니다.",
+    invalid_host: "호스트는 www.example.com 같은 호스트 이름이어야 합니다.",
+    invalid_path: "경로는 /로 시작하고, ?나 #가 없으며, 300자를 넘지 않아야 합니다.",
+    invalid_limit: "개수(limit)는 1부터 1000 사이의 정수여야 합니다.",
+    invalid_cursor: "다음 페이지 커서가 올바르지 않거나 이 Worker가 이 토큰으로 발급한 것이 아닙니다. 첫 페이지부터 다시 불러오세요.",
+    cursor_mismatch: "이 커서는 다른 조건(코드, 호스트, 경로)의 목록에서 나온 것입니다. 같은 조건을 다시 주거나 커서를 빼세요.",
+    invalid_bucket: "집계 간격(bucket)은 정해진 값 중 하나여야 합니다.",
+    too_many_buckets: "이 기간에는 집계 구간이 너무 많습니다. 간격을 늘리거나 기간을 좁혀 주세요.",
+    invalid_ray_id: "Ray ID는 16자리 16진수이고, 뒤에 -ICN 같은 데이터 센터 코드가 붙을 수 있습니다(예: 8f2c1a9b3d4e5f60-ICN).",
+    repeated_parameter: "같은 조건이 서로 다른 값으로 두 번 들어왔습니다. 한 번만 지정해 주세요.",
+  } satisfies Record<BadRequestCode, string>,
   unavailable: "지금은 오류 기록 저장소를 읽을 수 없습니다:",
   evidence: "수집된 증거",
   whatToCheck: "확인할 사항",

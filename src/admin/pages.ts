@@ -41,7 +41,7 @@ async function asPage(c: C, ctx: PageContext, render: () => Promise<Response>): 
   try {
     return await render();
   } catch (err) {
-    if (err instanceof BadRequest) return c.html(renderProblem(ctx, ctx.m.badRequest, err.detail), 400);
+    if (err instanceof BadRequest) return c.html(renderProblem(ctx, ctx.m.badRequest, ctx.m.badRequests[err.error] ?? err.detail), 400);
     if (err instanceof StoreUnavailable) return c.html(renderProblem(ctx, ctx.m.unavailable, err.detail), 503);
     throw err;
   }

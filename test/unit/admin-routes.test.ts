@@ -68,6 +68,20 @@ describe("repeated query parameters", () => {
   });
 });
 
+describe("a bad filter on the dashboard", () => {
+  it("is explained in Korean on the Korean dashboard, and with the API's own detail in English", async () => {
+    const html = { ...auth, accept: "text/html" };
+    const ko = await app().request(`${BASE}/?code=999&lang=ko`, { headers: html }, { INCIDENTS: new FakeKv() });
+    expect(ko.status).toBe(400);
+    const koPage = await ko.text();
+    expect(koPage).toContain("오류 코드는 500, 502, 503, 504, 520–527, 530 중 하나여야 합니다.");
+    expect(koPage).not.toContain("code must be one of");
+    const en = await app().request(`${BASE}/?code=999&lang=en`, { headers: html }, { INCIDENTS: new FakeKv() });
+    expect(en.status).toBe(400);
+    expect(await en.text()).toContain("code must be one of");
+  });
+});
+
 describe("the dashboard", () => {
   it("escapes every stored value", async () => {
     const kv = new FakeKv();
