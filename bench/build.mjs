@@ -27,7 +27,7 @@ import { ROOT } from "./workers.mjs";
 function groupOf(path) {
   if (path.startsWith("node_modules/hono/")) return "hono";
   if (path.startsWith("node_modules/")) return path.split("/").slice(0, 2).join("/");
-  const m = /^src\/(admin|i18n|render|incidents)\//.exec(path);
+  const m = /^src\/(admin|core|site\/render|site\/record|site|ledger)\//.exec(path);
   if (m) return `src/${m[1]}/`;
   if (path.startsWith("src/")) return "src/ (other)";
   return path.split("/")[0] ?? path;
@@ -74,7 +74,7 @@ export async function buildBundle(outdir, o = {}) {
     );
   });
   const ms = Date.now() - started;
-  // wrangler names the entry after the config's `main` (src/index.ts → index.js).
+  // wrangler names the entry after the config's `main` (src/site/index.ts → index.js).
   const entryName = readdirSync(outdir).find((n) => n.endsWith(".js"));
   if (!entryName) throw new Error(`wrangler produced no entry module in ${outdir}`);
   const entry = resolve(outdir, entryName);

@@ -22,9 +22,9 @@ export const BUDGETS = {
   memoryGrowthBytes: 8 * 1024 * 1024,
 };
 
-/** The incident write budget the Worker ships with (DEFAULT_INCIDENTS in src/incidents/recorder.ts). */
+/** The incident write budget the Worker ships with (DEFAULT_INCIDENTS in src/site/record/recorder.ts). */
 export function incidentBudget() {
-  const src = readFileSync(resolve(ROOT, "src/incidents/recorder.ts"), "utf8");
+  const src = readFileSync(resolve(ROOT, "src/site/record/recorder.ts"), "utf8");
   const m = /budget:\s*\{\s*perWindow:\s*([\d_]+),\s*windowMs:\s*([\d_]+)/.exec(src);
   const num = (/** @type {string | undefined} */ s, /** @type {number} */ d) => (s ? Number(s.replace(/_/g, "")) : d);
   return { perWindow: num(m?.[1], 25), windowMs: num(m?.[2], 10_000), fromSource: Boolean(m) };
@@ -258,7 +258,7 @@ ${phaseTable(r.latency)}
 
 ${phaseTable(st)}
 
-Incident log during the storm: ${int(st.requests.edge)} failures answered by this Worker (wrk's count, warm-up included) → ${int(r.kv.records)} incident records (${int(r.kv.rollups)} of them window roll-ups) = **${int(r.kv.puts)} KV puts**, ${fixed((r.kv.puts / Math.max(1, st.requests.edge)) * 1000)} per 1,000 failures; the records' weights add up to ${int(r.kv.weight)} failures (the difference to wrk's count is requests in flight when wrk stopped). Budget: ${r.budget.perWindow} records per (code, host) per ${r.budget.windowMs / 1000} s window plus one roll-up${r.budget.fromSource ? " (read from src/incidents/recorder.ts)" : ""}.
+Incident log during the storm: ${int(st.requests.edge)} failures answered by this Worker (wrk's count, warm-up included) → ${int(r.kv.records)} incident records (${int(r.kv.rollups)} of them window roll-ups) = **${int(r.kv.puts)} KV puts**, ${fixed((r.kv.puts / Math.max(1, st.requests.edge)) * 1000)} per 1,000 failures; the records' weights add up to ${int(r.kv.weight)} failures (the difference to wrk's count is requests in flight when wrk stopped). Budget: ${r.budget.perWindow} records per (code, host) per ${r.budget.windowMs / 1000} s window plus one roll-up${r.budget.fromSource ? " (read from src/site/record/recorder.ts)" : ""}.
 
 ### Memory (workerd RSS, on the fresh processes before any load)
 

@@ -2,8 +2,8 @@
  * The admin Worker's vars and secret, validated once per isolate. ADMIN_PATH and DEFAULT_LOCALE
  * are read exactly as the site Worker reads them, since the two Workers must agree on the path.
  */
-import { ConfigError, readAdminPath, readLocale, Reader, throwIfProblems, type Vars } from "../config";
-import type { Locale } from "../i18n";
+import { ConfigError, readAdminPath, readLocale, Reader, throwIfProblems, type Vars } from "../core/vars";
+import type { Locale } from "../core/i18n";
 
 export { ConfigError };
 

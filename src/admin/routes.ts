@@ -6,14 +6,14 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
-import { type AdminDeps, type AdminEnv, mountApi } from "./api";
-import { requireOwner } from "./auth";
+import { type AdminDeps, type AdminEnv, mountApi } from "./api/api";
+import { requireOwner } from "./auth/auth";
 import type { AdminConfig } from "./config";
 import { BadRequest, StoreUnavailable } from "./errors";
-import { type AdminKeys, deriveKeys } from "./keys";
-import { denied, mountPages, mountSession, overview } from "./pages";
+import { type AdminKeys, deriveKeys } from "./auth/keys";
+import { denied, mountPages, mountSession, overview } from "./dashboard/pages";
 
-export type { AdminEnv } from "./api";
+export type { AdminEnv } from "./api/api";
 
 /** What every admin answer carries: never cached, never indexed (and no CORS headers: the API is not for other sites). */
 export const PRIVATE_HEADERS = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } as const;

@@ -5,8 +5,8 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import type { Vars } from "../config";
-import type { AdminBindings, AdminEnv } from "./api";
+import type { Vars } from "../core/vars";
+import type { AdminBindings, AdminEnv } from "./api/api";
 import { type AdminConfig, ConfigError, loadAdminConfig } from "./config";
 import { adminRoutes, onError, PRIVATE_HEADERS as PRIVATE } from "./routes";
 

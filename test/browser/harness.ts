@@ -15,9 +15,9 @@ import type { AddressInfo, Socket } from "node:net";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page, type Response } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
-import type { Messages } from "../../src/i18n";
-import { en } from "../../src/i18n/en";
-import { ko } from "../../src/i18n/ko";
+import type { Messages } from "../../src/core/i18n";
+import { en } from "../../src/core/i18n/en";
+import { ko } from "../../src/core/i18n/ko";
 import { type RunningWorkers, startWorkers } from "../support/worker";
 import { CHROMIUM, chromiumMissing, LAUNCH_ARGS } from "./chromium";
 

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
-import { CODES } from "../../src/codes";
-import { en } from "../../src/i18n/en";
-import { ko } from "../../src/i18n/ko";
+import { CODES } from "../../src/core/codes";
+import { en } from "../../src/core/i18n/en";
+import { ko } from "../../src/core/i18n/ko";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 let origins: Awaited<ReturnType<typeof startOrigins>>;

@@ -9,9 +9,9 @@
 import { Hono } from "hono";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
-import { errorPages } from "../../src/error-pages";
-import type { IncidentRecord } from "../../src/incidents/schema";
-import { createApp } from "../../src/index";
+import { errorPages } from "../../src/site/error-pages";
+import type { IncidentRecord } from "../../src/core/incident";
+import { createApp } from "../../src/site/index";
 import { type Harness, loggedJson, startHarness } from "../support/harness";
 import { httpRequest } from "../support/http";
 import { startStallingOrigin, startSilentOrigin, startTap, type Tap } from "../support/tap";

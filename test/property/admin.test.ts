@@ -5,18 +5,18 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bearerToken } from "../../src/admin/auth";
-import { pickBucket } from "../../src/admin/buckets";
-import { type CursorState, decodeCursor, encodeCursor } from "../../src/admin/cursor";
+import { bearerToken } from "../../src/admin/auth/auth";
+import { pickBucket } from "../../src/admin/api/buckets";
+import { type CursorState, decodeCursor, encodeCursor } from "../../src/admin/api/cursor";
 import { BadRequest } from "../../src/admin/errors";
-import { deriveKeys, fromBase64Url, toBase64Url, tokenMatches } from "../../src/admin/keys";
-import { MAX_LIMIT, OLDEST_MS, parseFilters, parseLimit, parseTime } from "../../src/admin/params";
-import { normalizeRayId } from "../../src/admin/query";
-import { indexPrefixes } from "../../src/admin/range";
-import { entryOf } from "../../src/admin/scan";
-import { ERROR_CODES } from "../../src/codes";
-import { indexKey, recordKey } from "../../src/incidents/schema";
-import { isRayId } from "../../src/ray";
+import { deriveKeys, fromBase64Url, toBase64Url, tokenMatches } from "../../src/admin/auth/keys";
+import { MAX_LIMIT, OLDEST_MS, parseFilters, parseLimit, parseTime } from "../../src/admin/api/params";
+import { normalizeRayId } from "../../src/admin/api/query";
+import { indexPrefixes } from "../../src/admin/api/range";
+import { entryOf } from "../../src/admin/api/scan";
+import { ERROR_CODES } from "../../src/core/codes";
+import { indexKey, recordKey } from "../../src/core/incident";
+import { isRayId } from "../../src/core/ray";
 import { anyText, headerValue } from "./arbitraries";
 
 const NOW = Date.UTC(2026, 3, 1, 12, 0, 0);

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { type Locale, LOCALES, pickLocale } from "../../src/i18n";
+import { type Locale, LOCALES, pickLocale } from "../../src/core/i18n";
 import { anyText, byPreference, headerOf, headerValue, qValue } from "./arbitraries";
 
 function detector(fallback: Locale) {

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Format, negotiate, wantsJson } from "../../src/render/negotiate";
+import { type Format, negotiate, wantsJson } from "../../src/site/render/negotiate";
 import { anyText, byPreference, headerOf, headerValue, qValue } from "./arbitraries";
 
 const FORMATS: readonly Format[] = ["html", "problem", "text"];

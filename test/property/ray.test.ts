@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generateRayId, isRayId, rayIdFor } from "../../src/ray";
+import { generateRayId, isRayId, rayIdFor } from "../../src/core/ray";
 import { headerValue } from "./arbitraries";
 
 const RAY = /^[0-9a-f]{16}(?:-[A-Z]{3,4})?$/;

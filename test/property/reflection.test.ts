@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { Hono } from "hono";
 import { describe, expect, it, vi } from "vitest";
-import { errorPages } from "../../src/error-pages";
-import type { IncidentRecord } from "../../src/incidents/schema";
+import { errorPages } from "../../src/site/error-pages";
+import type { IncidentRecord } from "../../src/core/incident";
 import { anyText } from "./arbitraries";
 
 vi.mock("cloudflare:sockets", () => ({

@@ -5,7 +5,7 @@
 import vm from "node:vm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSubCode } from "../../src/codes";
+import { parseSubCode } from "../../src/core/codes";
 import { anyText } from "./arbitraries";
 
 /** The expression the parser used before it was made linear: its answers must not change. */

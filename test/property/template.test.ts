@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { templates } from "../../templates/index";
-import { compile, escapeHtml, render } from "../../src/render/template";
+import { compile, escapeHtml, render } from "../../src/site/render/template";
 import { anyText } from "./arbitraries";
 
 const page = compile(templates.page);

@@ -2,7 +2,7 @@
  * Reads the whole incident log back from local KV, for tests that check what was (or was not)
  * stored.
  */
-import type { IncidentRecord } from "../../src/incidents/schema";
+import type { IncidentRecord } from "../../src/core/incident";
 import type { KVNamespaceLike } from "./worker";
 
 export interface StoredKey {

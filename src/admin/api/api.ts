@@ -1,0 +1,92 @@
+/**
+ * The owner API's JSON routes: the incident listing, one incident by Ray ID, and the stats.
+ * Every parameter is checked before KV is touched.
+ */
+import type { Context, Hono } from "hono";
+import type { SecureHeadersVariables } from "hono/secure-headers";
+import type { Locale } from "../../core/i18n";
+import { pickBucket } from "./buckets";
+import { checkCursorFilters, decodeCursor, encodeCursor } from "./cursor";
+import { BadRequest, StoreUnavailable } from "../errors";
+import type { AdminKeys } from "../auth/keys";
+import { DEFAULT_STATS_RANGE_MS, type Filters, OLDEST_MS, parseFilters, parseLimit, type Query } from "./params";
+import { getIncident, listIncidents, normalizeRayId, START } from "./query";
+import { computeStats } from "./stats";
+
+/**
+ * The admin Worker's bindings. Both generated env files extend the one global `Cloudflare.Env`,
+ * so `AdminWorkerEnv` also lists the site Worker's bindings: only those wrangler.admin.toml
+ * declares are picked. ADMIN_TOKEN is a secret, unknown to the generated types and possibly
+ * missing; ADMIN_PATH is an optional var.
+ */
+export type AdminBindings = Pick<AdminWorkerEnv, "INCIDENTS" | "DEFAULT_LOCALE"> & {
+  readonly ADMIN_TOKEN?: string;
+  readonly ADMIN_PATH?: string;
+};
+
+/** The admin app's Hono environment. */
+export type AdminEnv = { Bindings: AdminBindings; Variables: SecureHeadersVariables };
+
+export interface AdminDeps {
+  /** KV binding that holds the incidents. */
+  readonly binding: string;
+  /** The dashboard's language when the request names none we have. */
+  readonly defaultLocale: Locale;
+  /** The keys derived from ADMIN_TOKEN (computed once, then cached). */
+  readonly keys: () => Promise<AdminKeys>;
+}
+
+/** The incident namespace of this request's env; 503 when the binding is missing. */
+export function storeOf(c: Context, binding: string): KVNamespace {
+  const kv = (c.env as Record<string, unknown> | undefined)?.[binding] as KVNamespace | undefined;
+  if (!kv || typeof kv.list !== "function") throw new StoreUnavailable(`the KV binding ${binding} is missing: add it to wrangler.toml`);
+  return kv;
+}
+
+/**
+ * Query reader where `?code=` (empty) counts as absent, as forms send it. A parameter given twice
+ * with different values is a {@link BadRequest}: picking one would answer a question nobody asked.
+ */
+export const queryOf =
+  (c: Context): Query =>
+  (name) => {
+    const values = new Set(c.req.queries(name)?.filter((v) => v !== ""));
+    if (values.size > 1) throw new BadRequest("repeated_parameter", `${name} was given more than once with different values; give it once`);
+    return values.values().next().value;
+  };
+
+/** Registers the JSON routes on the admin app. */
+export function mountApi(app: Hono<AdminEnv>, deps: AdminDeps): void {
+  app.get("/api/incidents", async (c) => {
+    const q = queryOf(c);
+    const keys = await deps.keys();
+    const given = parseFilters(q, Date.now(), OLDEST_MS);
+    const limit = parseLimit(q("limit"));
+    let filters: Filters = given;
+    let from = START;
+    const raw = q("cursor");
+    if (raw !== undefined) {
+      const state = await decodeCursor(keys.cursor, raw);
+      checkCursorFilters(state.filters, given);
+      ({ filters, position: from } = state);
+    }
+    const page = await listIncidents(storeOf(c, deps.binding), filters, limit, from);
+    const cursor = page.next ? await encodeCursor(keys.cursor, { filters, position: page.next }) : null;
+    return c.json({ incidents: page.incidents, cursor });
+  });
+
+  app.get("/api/incidents/:ray", async (c) => {
+    const ray = normalizeRayId(c.req.param("ray"));
+    const record = await getIncident(storeOf(c, deps.binding), ray);
+    if (!record) return c.json({ error: "not_found", detail: `no incident with Ray ID ${ray}: records expire after INCIDENT_TTL_DAYS days, and during a burst a failure can be counted in another record's weight without being stored` }, 404);
+    return c.json(record);
+  });
+
+  app.get("/api/stats", async (c) => {
+    const q = queryOf(c);
+    const filters = parseFilters(q, Date.now(), DEFAULT_STATS_RANGE_MS);
+    const bucket = pickBucket(q("bucket"), filters.sinceMs, filters.untilMs);
+    const { stats } = await computeStats(storeOf(c, deps.binding), filters, bucket);
+    return c.json(stats);
+  });
+}

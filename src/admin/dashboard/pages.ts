@@ -1,0 +1,126 @@
+/**
+ * The dashboard's HTML routes: the overview, one incident, the Ray ID search, and the sign-in
+ * and sign-out forms. Problems are shown as pages here, not as JSON.
+ */
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { pickLocale } from "../../core/i18n";
+import { type AdminDeps, type AdminEnv, queryOf, storeOf } from "../api/api";
+import { checkOwner, type Denial, deniedJson, issueSession, SESSION_COOKIE, SESSION_TTL_S } from "../auth/auth";
+import { pickBucket } from "../api/buckets";
+import { RECENT_PER_CODE, renderOverview, renderProblem } from "./dashboard";
+import { BadRequest, StoreUnavailable } from "../errors";
+import { renderIncident } from "./incident-page";
+import { tokenMatches } from "../auth/keys";
+import type { PageContext } from "./layout";
+import { renderLogin } from "./login";
+import { adminMessages, fill } from "./messages";
+import { DEFAULT_STATS_RANGE_MS, parseFilters } from "../api/params";
+import { getIncident, normalizeRayId } from "../api/query";
+import { computeStats } from "../api/stats";
+
+type C = Context<AdminEnv>;
+
+/** Everything a page needs about this request. */
+export function pageContext(c: C, deps: AdminDeps, base: string): PageContext {
+  const locale = pickLocale(c, deps.defaultLocale);
+  return {
+    m: adminMessages(locale),
+    locale,
+    base,
+    nonce: c.get("secureHeadersNonce") ?? "",
+    url: new URL(c.req.url),
+    signedIn: getCookie(c, SESSION_COOKIE) !== undefined,
+  };
+}
+
+/** Bad parameters and an unreadable store become pages with the right status. */
+async function asPage(c: C, ctx: PageContext, render: () => Promise<Response>): Promise<Response> {
+  try {
+    return await render();
+  } catch (err) {
+    if (err instanceof BadRequest) return c.html(renderProblem(ctx, ctx.m.badRequest, ctx.m.badRequests[err.error] ?? err.detail), 400);
+    if (err instanceof StoreUnavailable) return c.html(renderProblem(ctx, ctx.m.unavailable, err.detail), 503);
+    throw err;
+  }
+}
+
+const wantsHtml = (c: C): boolean => /text\/html/i.test(c.req.header("accept") ?? "");
+
+/** What an unauthenticated request gets: the sign-in page for a browser, a JSON 401 for the rest. */
+export function denied(deps: AdminDeps, base: string) {
+  return (c: C, denial: Denial): Response => {
+    if (c.req.path.startsWith(`${base}/api/`) || !wantsHtml(c)) return deniedJson(c, denial);
+    const ctx = pageContext(c, deps, base);
+    return c.html(renderLogin(ctx, denial === "session" ? ctx.m.sessionEnded : undefined), 401);
+  };
+}
+
+/** Sign-in and sign-out: reachable without credentials, protected against cross-site posts. */
+export function mountSession(app: Hono<AdminEnv>, deps: AdminDeps, base: string): void {
+  const sameOrigin = csrf();
+  const small = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.json({ error: "too_large", detail: "the form is larger than 8 KiB" }, 413) });
+
+  app.get("/login", async (c) => {
+    const ctx = pageContext(c, deps, base);
+    if ((await checkOwner(c, await deps.keys(), Date.now())) === null) return c.redirect(`${base}?lang=${ctx.locale}`, 303);
+    return c.html(renderLogin(ctx));
+  });
+
+  app.post("/login", sameOrigin, small, async (c) => {
+    const ctx = pageContext(c, deps, base);
+    const form = await c.req.parseBody();
+    const token = typeof form.token === "string" ? form.token.trim() : "";
+    const keys = await deps.keys();
+    if (!(await tokenMatches(keys, token))) return c.html(renderLogin({ ...ctx, signedIn: false }, ctx.m.wrongToken), 401);
+    const session = await issueSession(keys, Date.now());
+    setCookie(c, SESSION_COOKIE, session, { path: base, httpOnly: true, secure: true, sameSite: "Strict", maxAge: SESSION_TTL_S });
+    return c.redirect(`${base}?lang=${ctx.locale}`, 303);
+  });
+
+  app.post("/logout", sameOrigin, small, (c) => {
+    const ctx = pageContext(c, deps, base);
+    deleteCookie(c, SESSION_COOKIE, { path: base, httpOnly: true, secure: true, sameSite: "Strict" });
+    return c.redirect(`${base}/login?lang=${ctx.locale}`, 303);
+  });
+}
+
+/** The overview page handler (also serves `{base}/`). */
+export function overview(deps: AdminDeps, base: string) {
+  return (c: C): Promise<Response> => {
+    const ctx = pageContext(c, deps, base);
+    return asPage(c, ctx, async () => {
+      const q = queryOf(c);
+      const since = q("since") ?? "24h";
+      const filters = parseFilters((name) => (name === "since" ? since : q(name)), Date.now(), DEFAULT_STATS_RANGE_MS);
+      const bucket = pickBucket(q("bucket"), filters.sinceMs, filters.untilMs);
+      const { stats, recent } = await computeStats(storeOf(c, deps.binding), filters, bucket, { recentPerCode: RECENT_PER_CODE });
+      return c.html(renderOverview(ctx, { filters, since, stats, recent }));
+    });
+  };
+}
+
+/** The pages behind sign-in. */
+export function mountPages(app: Hono<AdminEnv>, deps: AdminDeps, base: string): void {
+  app.get("/", overview(deps, base));
+
+  app.get("/incidents", (c) => {
+    const ctx = pageContext(c, deps, base);
+    return asPage(c, ctx, async () => {
+      const ray = normalizeRayId(c.req.query("ray") ?? "");
+      return c.redirect(`${base}/incidents/${ray}?lang=${ctx.locale}`, 303);
+    });
+  });
+
+  app.get("/incidents/:ray", (c) => {
+    const ctx = pageContext(c, deps, base);
+    return asPage(c, ctx, async () => {
+      const ray = normalizeRayId(c.req.param("ray"));
+      const record = await getIncident(storeOf(c, deps.binding), ray);
+      if (!record) return c.html(renderProblem(ctx, "", fill(ctx.m.notFound, { ray })), 404);
+      return c.html(renderIncident(ctx, record));
+    });
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * The incident log's storage schema in KV. docs/storage.md explains it for people; this file is
+ * the single place the key formats are built and parsed.
+ *
+ *   r:<ray_id>                     value: IncidentRecord JSON            (lookup by Ray ID: one get)
+ *   t:<inverted ms>:<ray_id>       value: "", metadata: IncidentSummary  (newest-first listing, stats)
+ *
+ * Both keys expire together (`expirationTtl`). `<inverted ms>` is 9999999999999 − epoch ms,
+ * zero-padded to 13 digits, so KV's lexicographic `list()` returns the newest incident first.
+ */
+import type { Observation } from "./classify";
+
+export const RECORD_PREFIX = "r:";
+export const INDEX_PREFIX = "t:";
+const MAX_MS = 9_999_999_999_999;
+
+export interface IncidentRecord {
+  readonly v: 1;
+  readonly ray_id: string;
+  readonly timestamp: string;
+  readonly error_code: number;
+  readonly error_name: string;
+  readonly error_category: string;
+  readonly hop: string;
+  readonly kind: string;
+  readonly sub_code?: number;
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  /** Only when the owner opted in with STORE_QUERY. */
+  readonly query?: string;
+  readonly user_agent?: string;
+  readonly locale: string;
+  readonly format: string;
+  readonly colo?: string;
+  readonly country?: string;
+  readonly city?: string;
+  readonly asn?: number;
+  readonly http_protocol?: string;
+  readonly tls_version?: string;
+  /** Only when the owner opted in with STORE_CLIENT_IP. */
+  readonly client_ip?: string;
+  /** How many failures this record stands for: itself plus those suppressed since the last one stored. */
+  readonly weight: number;
+  /** True for a record written at the end of a budget window on behalf of suppressed failures. */
+  readonly rollup?: boolean;
+  readonly evidence: Observation;
+}
+
+/** KV metadata of an index key: what listing and stats need, far under KV's 1,024-byte limit. */
+export interface IncidentSummary {
+  readonly c: number; // error_code
+  readonly n: string; // error_name
+  readonly g: string; // error_category
+  readonly m: string; // method
+  readonly h: string; // host (≤ 100 chars)
+  readonly p: string; // path (≤ 300 chars)
+  readonly w: number; // weight
+  readonly s?: number; // sub_code
+  readonly o?: string; // colo (data centre)
+  readonly e?: string; // one-line evidence summary (≤ 120 chars)
+  readonly r?: 1; // present on roll-up records
+}
+
+export const recordKey = (rayId: string): string => `${RECORD_PREFIX}${rayId}`;
+
+export const invertTime = (ms: number): string => String(MAX_MS - ms).padStart(13, "0");
+
+export const indexKey = (ms: number, rayId: string): string => `${INDEX_PREFIX}${invertTime(ms)}:${rayId}`;
+
+/** Parses an index key; undefined for anything that is not one. */
+export function parseIndexKey(key: string): { ms: number; rayId: string } | undefined {
+  const m = /^t:(\d{13}):(.+)$/.exec(key);
+  return m?.[1] && m[2] ? { ms: MAX_MS - Number(m[1]), rayId: m[2] } : undefined;
+}
+
+const MAX_SUMMARY_CHARS = 120;
+/** Below KV's 1,024-byte metadata limit with room to spare. */
+const MAX_METADATA_BYTES = 1000;
+
+const oneLine = (s: string): string => s.replace(/<[^>]*>/g, " ").replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim();
+
+/** What was seen, in one line: what the dashboard shows without fetching the record. */
+export function describeEvidence(e: Observation): string {
+  let text: string;
+  if (e.source === "response") {
+    const type = e.contentType?.split(";")[0]?.trim();
+    const body = oneLine(e.bodyPrefix).slice(0, 60);
+    text = `HTTP ${e.status}${type ? ` ${type}` : ""}, ${e.bodyBytesRead} B, ${e.elapsedMs} ms${body ? `: ${body}` : ""}`;
+  } else if (e.source === "exception") {
+    const probe = e.probe === "skipped" ? "" : `; probe tcp=${e.probe.tcp}${e.probe.tls ? ` tls=${e.probe.tls}` : ""}`;
+    text = `${e.errorName}: ${oneLine(e.errorMessage)}${e.timedOut ? " (timed out)" : ""}, ${e.elapsedMs} ms${probe}`;
+  } else {
+    text = `${e.errorName}: ${oneLine(e.errorMessage)}`;
+  }
+  return text.length > MAX_SUMMARY_CHARS ? `${text.slice(0, MAX_SUMMARY_CHARS - 1)}…` : text;
+}
+
+const metadataBytes = (m: IncidentSummary): number => new TextEncoder().encode(JSON.stringify(m)).length;
+
+export function summarize(r: IncidentRecord): IncidentSummary {
+  const summary: IncidentSummary = {
+    c: r.error_code,
+    n: r.error_name,
+    g: r.error_category,
+    m: r.method.slice(0, 16),
+    h: r.host.slice(0, 100),
+    p: r.path.slice(0, 300),
+    w: r.weight,
+    ...(r.sub_code !== undefined ? { s: r.sub_code } : {}),
+    ...(r.colo ? { o: r.colo.slice(0, 8) } : {}),
+    e: describeEvidence(r.evidence),
+    ...(r.rollup ? { r: 1 as const } : {}),
+  };
+  // Multi-byte text in the evidence line is the only thing that can push the size up: shorten it.
+  let shortened = summary;
+  while (metadataBytes(shortened) > MAX_METADATA_BYTES && shortened.e) shortened = { ...shortened, e: shortened.e.slice(0, -16) };
+  return shortened;
+}

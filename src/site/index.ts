@@ -1,0 +1,49 @@
+/**
+ * The site Worker: config from env (once per isolate), the owner's path handed to the admin
+ * Worker, then errorPages in front of the proxy.
+ */
+import { Hono } from "hono/tiny";
+import { forwardToAdmin } from "./admin-forward";
+import { type Config, loadConfig } from "./config";
+import { errorPages } from "./error-pages";
+import { proxy } from "./proxy";
+import { generateRayId } from "../core/ray";
+import { fallbackResponse } from "./render/respond";
+
+export { errorPages } from "./error-pages";
+export { proxy, fetchOrigin } from "./proxy";
+
+export function createApp(config: Config): Hono<{ Bindings: Env }> {
+  const app = new Hono<{ Bindings: Env }>();
+  // errorPages turns every error into the right page; this only keeps Hono from logging twice.
+  app.onError((_err, c) => c.body(null, 500));
+  // Before errorPages: the owner's requests never reach the origin and are never recorded.
+  // Hono's `/*` also matches the path itself, so `/__errors` and `/__errors/…` both go.
+  if (config.admin) app.all(`${config.admin.path}/*`, forwardToAdmin);
+  app.use(errorPages(config.errorPages));
+  app.all("*", proxy(config.proxy));
+  return app;
+}
+
+let app: Hono<{ Bindings: Env }> | undefined;
+let configError: Error | undefined;
+
+function start(env: Env): void {
+  try {
+    const config = loadConfig(env as unknown as Record<string, unknown>);
+    app = createApp(config);
+    for (const warning of config.warnings) console.warn(JSON.stringify({ msg: "edge-error-pages config warning", warning }));
+  } catch (err) {
+    configError = err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+export default {
+  fetch(request, env, ctx) {
+    if (!app && !configError) start(env);
+    if (app) return app.fetch(request, env, ctx);
+    // Details go to the log only: config values (like ORIGIN_URL) must not reach visitors.
+    console.error(JSON.stringify({ msg: "edge-error-pages cannot start", error: configError?.message }));
+    return fallbackResponse(500, generateRayId(), request.method === "HEAD");
+  },
+} satisfies ExportedHandler<Env>;

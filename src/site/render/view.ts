@@ -1,0 +1,112 @@
+/**
+ * Everything one error answer says, in one localized, format-neutral object. HTML, problem+json
+ * and plain text are all rendered from it, so they never disagree.
+ */
+import type { Failure } from "../../core/classify";
+import { type ErrorCode, isSubCode } from "../../core/codes";
+import type { Locale, Messages } from "../../core/i18n";
+import { LOCALES, messagesFor } from "../../core/i18n";
+import { formatUtc } from "../../core/time";
+
+export interface ErrorView {
+  readonly failure: Failure;
+  readonly code: ErrorCode;
+  readonly locale: Locale;
+  readonly messages: Messages;
+  readonly title: string;
+  readonly happened: string;
+  readonly visitor: string;
+  readonly owner: readonly string[];
+  readonly subCode?: number;
+  readonly subTitle?: string;
+  readonly rayId: string;
+  readonly time: Date;
+  readonly timeUtc: string;
+  readonly host: string;
+  readonly url: string;
+  readonly colo?: string;
+  readonly retryAfter: number | null;
+  /** The language switch: the same query with `lang` set, relative so it keeps the path. */
+  readonly otherLanguageHref: string;
+}
+
+export interface ViewInput {
+  readonly failure: Failure;
+  readonly locale: Locale;
+  readonly rayId: string;
+  readonly time: Date;
+  readonly url: URL;
+  readonly colo?: string;
+  readonly retryAfter: number | null;
+}
+
+/** Long URLs are shortened for display; the incident record keeps what it is allowed to. */
+const MAX_URL = 300;
+const shorten = (s: string): string => (s.length > MAX_URL ? `${s.slice(0, MAX_URL - 1)}…` : s);
+
+/**
+ * `?…&lang=ko`: a query-only reference, so the visitor's path is never turned into a link target
+ * (`//evil.example` as a path would be). Overlong queries are not repeated.
+ */
+function languageHref(url: URL, locale: Locale): string {
+  const other = LOCALES.find((l) => l !== locale) ?? locale;
+  const search = url.search;
+  // Without a query (the usual case) the answer is known: `?lang=` alone.
+  if (search === "" || search.length > 1024) return `?lang=${other}`;
+  const params = new URLSearchParams(search);
+  params.set("lang", other);
+  return `?${params}`;
+}
+
+function texts(failure: Failure, m: Messages) {
+  const base = m.codes[failure.code];
+  const edge = failure.hop === "edge" && failure.category === "cloudflare" && failure.code <= 504;
+  const variant = edge ? m.edgeVariants[failure.code as 500 | 502 | 503 | 504] : undefined;
+  const sub = failure.subCode !== undefined && isSubCode(failure.subCode) ? m.subCodes[failure.subCode] : undefined;
+  return {
+    title: sub?.title ?? base.title,
+    happened: sub?.happened ?? variant?.happened ?? base.happened,
+    owner: sub?.owner ?? variant?.owner ?? base.owner,
+    // A known 1xxx code already gives the headline; its title is only repeated for unknown ones.
+    subTitle: failure.subCode === undefined || sub ? undefined : m.ui.subCodeUnknown,
+    visitor: base.visitor,
+  };
+}
+
+export function buildView(input: ViewInput): ErrorView {
+  const { failure } = input;
+  const messages = messagesFor(input.locale);
+  const t = texts(failure, messages);
+  return {
+    failure,
+    code: failure.code,
+    locale: input.locale,
+    messages,
+    title: t.title,
+    happened: t.happened,
+    visitor: t.visitor,
+    owner: t.owner,
+    ...(failure.subCode !== undefined ? { subCode: failure.subCode, subTitle: t.subTitle ?? "" } : {}),
+    rayId: input.rayId,
+    time: input.time,
+    timeUtc: formatUtc(input.time),
+    host: input.url.hostname,
+    url: shorten(input.url.href),
+    ...(input.colo ? { colo: input.colo } : {}),
+    retryAfter: input.retryAfter,
+    otherLanguageHref: languageHref(input.url, input.locale),
+  };
+}
+
+/** The copy-ready block for the hosting provider: code and message, time and zone, URL, Ray ID. */
+export function reportText(v: ErrorView): string {
+  const ui = v.messages.ui;
+  const lines = [
+    `${ui.errorCode}: ${v.code} ${v.title}`,
+    ...(v.subCode !== undefined ? [`${ui.subCode}: ${v.subCode} ${v.subTitle ?? ""}`.trimEnd()] : []),
+    `${ui.timeUtc}: ${v.timeUtc}`,
+    `${ui.url}: ${v.url}`,
+    `${ui.rayId}: ${v.rayId}`,
+  ];
+  return lines.join("\n");
+}
