@@ -4,9 +4,9 @@
  * socket on 127.0.0.1 (straight to the Worker, not through Miniflare's entry Worker), so the
  * load generator talks to the Worker exactly as an HTTP client would.
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { Miniflare } from "miniflare";
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { guardPid, onCleanup } from "./cleanup.mjs";
 import { childrenNamed, isAlive } from "./proc.mjs";
 
@@ -28,6 +28,18 @@ export function wranglerVars() {
   const vars = {};
   for (const m of section.matchAll(/^\s*([A-Z_][A-Z0-9_]*)\s*=\s*"([^"]*)"/gm)) vars[/** @type {string} */ (m[1])] = /** @type {string} */ (m[2]);
   return vars;
+}
+
+/**
+ * A wrangler-built bundle's modules, listed (Miniflare's bridge from its earlier options does not
+ * locate them): the entry, then the page templates beside it as text, as wrangler's Text rule has them.
+ * @param {string} scriptPath
+ * @returns {{ type: "ESModule" | "Text", path: string }[]}
+ */
+function bundleModules(scriptPath) {
+  const dir = dirname(scriptPath);
+  const texts = readdirSync(dir).filter((name) => name.endsWith(".html"));
+  return [{ type: "ESModule", path: scriptPath }, ...texts.map((name) => ({ type: /** @type {const} */ ("Text"), path: join(dir, name) }))];
 }
 
 /**
@@ -57,20 +69,14 @@ export function wranglerVars() {
 export async function startWorker(spec) {
   const before = childrenNamed("workerd");
   let log = "";
-  /** @param {import("node:stream").Readable} stream */
-  const keepTail = (stream) => stream.on("data", (d) => (log = (log + d).slice(-4000)));
-  const mf = new Miniflare({
-    handleRuntimeStdio(stdout, stderr) {
-      keepTail(stdout);
-      keepTail(stderr);
-    },
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    // workerd's output, kept for the error message when the Worker fails to start.
+    handleStructuredLogs: ({ message }) => (log = `${log}${message}\n`.slice(-4000)),
     ...(spec.inspect ? { inspectorPort: 0 } : {}),
     workers: [
       {
         name: spec.name,
-        modules: true,
-        modulesRules: [{ type: "Text", include: ["**/*.html"] }],
-        scriptPath: spec.scriptPath,
+        modules: bundleModules(spec.scriptPath),
         modulesRoot: dirname(spec.scriptPath),
         compatibilityDate: compatibilityDate(),
         bindings: { ...spec.vars },
@@ -78,7 +84,7 @@ export async function startWorker(spec) {
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },
     ],
-  });
+  }));
   let unguard = () => undefined;
   const close = async () => {
     await mf.dispose().catch(() => undefined);

@@ -59,7 +59,8 @@ function resolveIncidents(o: ErrorPagesOptions["incidents"]): IncidentOptions | 
   return merged;
 }
 
-function executionContext(c: Context): ExecutionContext | undefined {
+// Hono's own ExecutionContext type: the one workers-types declares has members Hono does not pass on.
+function executionContext(c: Context): Context["executionCtx"] | undefined {
   try {
     return c.executionCtx;
   } catch {

@@ -4,7 +4,7 @@
  * Worker fails, and keeps serving visitors with a token left behind; the admin Worker says what
  * is wrong when its path differs from the site's or its config is invalid.
  */
-import type { WorkerOptions } from "miniflare";
+import type { WorkerOptions } from "../support/miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { adminWorker, SITE_SCRIPT } from "../support/admin-worker";

@@ -2,7 +2,7 @@
  * The owner API through the real Worker (built by wrangler, run in workerd) with real local KV:
  * listing, filters, paging, lookup by Ray ID, stats, authentication and every bad parameter.
  */
-import { Miniflare } from "miniflare";
+import { Miniflare } from "../support/miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { adminWorker, SITE_SCRIPT } from "../support/admin-worker";

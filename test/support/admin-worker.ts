@@ -3,12 +3,24 @@
  * Worker beside it (`<name>-admin`, built from wrangler.admin.toml, on the same KV namespace),
  * bound to it as ADMIN. The token goes to the admin Worker only.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { WorkerOptions } from "miniflare";
+import type { WorkerOptions } from "./miniflare";
 import { ADMIN_BUNDLE_DIR, BUNDLE_DIR } from "./build";
 
-/** The compatibility date both wrangler configs deploy with. */
-export const COMPATIBILITY_DATE = "2026-04-01";
+/** The compatibility date both wrangler configs deploy with, read from them so tests cannot drift. */
+export const COMPATIBILITY_DATE = readCompatibilityDate();
+
+function readCompatibilityDate(): string {
+  const root = resolve(import.meta.dirname, "../..");
+  const dates = ["wrangler.toml", "wrangler.admin.toml"].map((file) => {
+    const date = /^\s*compatibility_date\s*=\s*"([\d-]+)"/m.exec(readFileSync(resolve(root, file), "utf8"))?.[1];
+    if (!date) throw new Error(`${file} has no compatibility_date`);
+    return date;
+  });
+  if (new Set(dates).size !== 1) throw new Error(`wrangler.toml and wrangler.admin.toml disagree on compatibility_date: ${dates.join(", ")}`);
+  return dates[0]!;
+}
 
 /** The site Worker's bundle, as Miniflare loads it. */
 export const SITE_SCRIPT = {

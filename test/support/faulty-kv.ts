@@ -7,7 +7,7 @@
  *   startHarness([{ name, host, vars, incidents: kv.binding("shop") }], [kv.helper]);
  *   kv.set("shop", "put", "reject-429");
  */
-import type { WorkerOptions } from "miniflare";
+import type { WorkerOptions } from "./miniflare";
 
 export type KvOp = "get" | "getWithMetadata" | "put" | "list" | "delete";
 export type KvFault = "ok" | "reject-429" | "reject-outage" | "hang";

@@ -6,7 +6,7 @@
  * gets its admin Worker too, reaching KV the same way (see admin-worker.ts).
  */
 import type { Readable } from "node:stream";
-import { Miniflare, type WorkerOptions } from "miniflare";
+import { Miniflare, type WorkerOptions } from "./miniflare";
 import { adminWorker, COMPATIBILITY_DATE, SITE_SCRIPT, splitOwner } from "./admin-worker";
 import type { KVNamespaceLike } from "./worker";
 

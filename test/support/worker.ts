@@ -3,7 +3,7 @@
  * different vars (e.g. origins that refuse or hang) share one runtime and one KV namespace.
  * A copy whose vars set ADMIN_TOKEN gets its admin Worker too (see admin-worker.ts).
  */
-import { Miniflare, type WorkerOptions } from "miniflare";
+import { Miniflare, type WorkerOptions } from "./miniflare";
 import { adminWorker, SITE_SCRIPT, splitOwner } from "./admin-worker";
 
 export interface WorkerSpec {
