@@ -2,7 +2,8 @@
  * Turns what was observed about a failed request into one precise failure, with its evidence.
  * Pure: all I/O (reading the body prefix, probing) happens before, in `inspect.ts`.
  */
-import { CODES, type Category, type ErrorCode, type Hop, isErrorCode, isSubCode, parseSubCode, SUBCODES } from "./codes";
+import { findSubCode, type PageRule, recognize, type SubCodeForm } from "./cloudflare-page";
+import { CODES, type Category, type ErrorCode, type Hop, isBrokenStatus, isErrorCode, isSubCode, originStatusSpec, SUBCODES } from "./codes";
 
 export type TcpOutcome = "open" | "failed" | "timeout";
 /**
@@ -24,7 +25,7 @@ export interface ProbeResult {
 /** Every way a request can fail, closed: a new kind must be handled everywhere it matters. */
 export type FailureKind =
   | "origin_status" // the origin answered with a 5XX of its own
-  | "edge_status" // a 500–504 whose body carries Cloudflare's branding: the edge failed
+  | "edge_status" // a 500–504 that Cloudflare's edge generated (see cloudflare-page.ts)
   | "reported" // a 52x/530 the platform reported for the subrequest
   | "refused"
   | "connect_timeout"
@@ -38,17 +39,60 @@ export type FailureKind =
   | "unreachable"
   | "worker_fault";
 
-/** What was seen when the origin answered with a 5XX. */
+/**
+ * The rule that decided a failure: one row of the decision table in docs/classification.md, each
+ * held by a test. Recorded with the incident so an owner can see why a code was chosen.
+ */
+export type Rule =
+  | PageRule
+  /** 501, 505–511 and other 5XX without a row of their own: sent on with their own status. */
+  | "origin_other_status"
+  /** 520–527, or a 530 whose 1xxx code could not be found. */
+  | "reported_status"
+  /** A 530 and its 1xxx code, by where the code was found. */
+  | `sub_code_${SubCodeForm}`
+  /** A status no response can carry (above 599, or an interim 1XX as the answer): a broken origin. */
+  | "status_out_of_range"
+  | "timeout_port_open"
+  | "connect_timeout"
+  | "timeout_port_closed"
+  | "lost_port_closed"
+  | "connect_failed_ip"
+  | "connect_failed_name"
+  | "lost_after_connect"
+  | "error_after_connect"
+  | "tls_handshake_record"
+  | "tls_alert"
+  | "tls_not_tls"
+  | "tls_silent"
+  | "unprobed_timeout"
+  | "unprobed_lost"
+  | "unprobed_error"
+  | "worker_exception";
+
+/** What was seen when the origin answered with a 5XX (or a status no response can carry). */
 export interface ResponseObservation {
   readonly source: "response";
   readonly status: number;
   readonly contentType: string | null;
   readonly retryAfter: string | null;
+  /** The `Server` header: `cloudflare` is evidence, never proof on its own. */
+  readonly server: string | null;
+  /** The `cf-ray` header on the origin's response: it passed through Cloudflare. */
+  readonly cfRay: string | null;
+  readonly contentEncoding: string | null;
+  /**
+   * How the prefix was decoded: `none` (it arrived decoded, or was never encoded), by the named
+   * format here, or `undecodable` (encoded in a format this runtime cannot decode; left out).
+   */
+  readonly bodyDecoding: BodyDecoding;
   /** The first bytes of the body, decoded leniently. */
   readonly bodyPrefix: string;
   readonly bodyBytesRead: number;
   readonly elapsedMs: number;
 }
+
+export type BodyDecoding = "none" | "gzip" | "deflate" | "deflate-raw" | "undecodable";
 
 /** What was seen when fetching the origin threw. */
 export interface ErrorObservation {
@@ -73,54 +117,79 @@ export type Observation = ResponseObservation | ErrorObservation | FaultObservat
 
 export interface Failure {
   readonly kind: FailureKind;
+  /** The row of the code table ({@link CODES}) whose facts and texts apply. */
   readonly code: ErrorCode;
+  /**
+   * The status sent to the visitor: `code`, except for an origin's 5XX without a row of its own
+   * (501, 505–511, …), which keeps its status.
+   */
+  readonly status: number;
   readonly name: string;
   readonly category: Category;
   readonly hop: Hop;
   readonly retryable: boolean;
+  /** The rule that decided: see {@link Rule}. */
+  readonly rule: Rule;
   readonly subCode?: number;
   readonly evidence: Observation;
 }
 
-const BRANDING = /cloudflare/i;
-
-function kindOfResponse(o: ResponseObservation): FailureKind {
-  if (o.status >= 520 && isErrorCode(o.status)) return "reported";
-  if (o.status <= 504 && o.status !== 501 && BRANDING.test(o.bodyPrefix)) return "edge_status";
-  return "origin_status";
+interface Decision {
+  readonly kind: FailureKind;
+  readonly rule: Rule;
+  readonly subCode?: number;
 }
 
-function kindOfError(o: ErrorObservation): FailureKind {
+function decideResponse(o: ResponseObservation): Decision {
+  if (isBrokenStatus(o.status)) return { kind: "bad_reply", rule: "status_out_of_range" };
+  if (!isErrorCode(o.status)) return { kind: "origin_status", rule: "origin_other_status" };
+  if (o.status === 530) {
+    const found = findSubCode(o.bodyPrefix);
+    return found ? { kind: "reported", rule: `sub_code_${found.form}`, subCode: found.code } : { kind: "reported", rule: "reported_status" };
+  }
+  if (o.status >= 520) return { kind: "reported", rule: "reported_status" };
+  const verdict = recognize({ status: o.status, server: o.server, cfRay: o.cfRay, contentType: o.contentType, body: o.bodyPrefix });
+  return { kind: verdict.side === "edge" ? "edge_status" : "origin_status", rule: verdict.rule };
+}
+
+function decideTls(tls: TlsOutcome, lost: boolean): Decision {
+  switch (tls) {
+    case "valid":
+      return lost ? { kind: "empty_reply", rule: "lost_after_connect" } : { kind: "bad_reply", rule: "error_after_connect" };
+    case "tls":
+      return { kind: "tls_certificate", rule: "tls_handshake_record" };
+    case "alert":
+      return { kind: "tls_handshake", rule: "tls_alert" };
+    case "not_tls":
+      return { kind: "tls_handshake", rule: "tls_not_tls" };
+    case "timeout":
+      return { kind: "tls_handshake", rule: "tls_silent" };
+  }
+}
+
+function decideError(o: ErrorObservation): Decision {
   const lost = /network connection lost/i.test(o.errorMessage);
   const probe = o.probe;
-  if (probe === "skipped") return o.timedOut ? "response_timeout" : lost ? "connection_lost" : "bad_reply";
-  if (probe.tcp === "timeout") return "connect_timeout";
-  if (o.timedOut) return probe.tcp === "open" ? "response_timeout" : "refused";
+  if (probe === "skipped") {
+    if (o.timedOut) return { kind: "response_timeout", rule: "unprobed_timeout" };
+    return lost ? { kind: "connection_lost", rule: "unprobed_lost" } : { kind: "bad_reply", rule: "unprobed_error" };
+  }
+  if (probe.tcp === "timeout") return { kind: "connect_timeout", rule: "connect_timeout" };
+  if (o.timedOut) return probe.tcp === "open" ? { kind: "response_timeout", rule: "timeout_port_open" } : { kind: "refused", rule: "timeout_port_closed" };
   if (probe.tcp === "failed") {
-    if (lost) return "refused";
-    return isIpLiteral(new URL(o.origin).hostname) ? "unreachable" : "dns";
+    if (lost) return { kind: "refused", rule: "lost_port_closed" };
+    return isIpLiteral(new URL(o.origin).hostname) ? { kind: "unreachable", rule: "connect_failed_ip" } : { kind: "dns", rule: "connect_failed_name", subCode: 1016 };
   }
-  if (probe.tls === undefined) return lost ? "empty_reply" : "bad_reply";
-  switch (probe.tls) {
-    case "valid":
-      return lost ? "empty_reply" : "bad_reply";
-    case "tls":
-      return "tls_certificate";
-    case "alert":
-    case "not_tls":
-    case "timeout":
-      return "tls_handshake";
-  }
+  return decideTls(probe.tls ?? "valid", lost);
 }
 
 function codeOf(kind: FailureKind, o: Observation): ErrorCode {
   switch (kind) {
     case "origin_status":
     case "edge_status":
-    case "reported": {
-      const status = o.source === "response" ? o.status : 500;
-      return isErrorCode(status) ? status : 500;
-    }
+    case "reported":
+      // Statuses without a row of their own read the 500 row (the origin's generic failure).
+      return o.source === "response" && isErrorCode(o.status) ? o.status : 500;
     case "refused":
       return 521;
     case "connect_timeout":
@@ -144,20 +213,26 @@ function codeOf(kind: FailureKind, o: Observation): ErrorCode {
   }
 }
 
+const decide = (o: Observation): Decision =>
+  o.source === "response" ? decideResponse(o) : o.source === "exception" ? decideError(o) : { kind: "worker_fault", rule: "worker_exception" };
+
 export function classify(o: Observation): Failure {
-  const kind = o.source === "response" ? kindOfResponse(o) : o.source === "exception" ? kindOfError(o) : "worker_fault";
+  const { kind, rule, subCode } = decide(o);
   const code = codeOf(kind, o);
   const spec = CODES[code];
-  const edge = kind === "edge_status" || kind === "worker_fault";
-  const subCode = code !== 530 ? undefined : kind === "dns" ? 1016 : o.source === "response" ? parseSubCode(o.bodyPrefix) : undefined;
-  const retryable = subCode !== undefined && isSubCode(subCode) ? SUBCODES[subCode].retryable : spec.retryable;
+  // Only an origin's own 5XX without a row keeps a status the table does not have.
+  const other = kind === "origin_status" && o.source === "response" && !isErrorCode(o.status) ? originStatusSpec(o.status) : undefined;
+  const sub = subCode !== undefined && isSubCode(subCode) ? SUBCODES[subCode] : undefined;
+  const edge = kind === "edge_status";
   return {
     kind,
     code,
-    name: subCode !== undefined && isSubCode(subCode) ? SUBCODES[subCode].name : spec.name,
-    category: edge ? "cloudflare" : spec.category,
-    hop: edge ? "edge" : spec.hop,
-    retryable,
+    status: other && o.source === "response" ? o.status : code,
+    name: sub?.name ?? other?.name ?? spec.name,
+    category: edge ? "cloudflare" : kind === "worker_fault" ? "worker" : spec.category,
+    hop: edge || kind === "worker_fault" ? "edge" : spec.hop,
+    retryable: sub?.retryable ?? other?.retryable ?? spec.retryable,
+    rule,
     ...(subCode !== undefined ? { subCode } : {}),
     evidence: o,
   };

@@ -9,8 +9,12 @@ export type ErrorCode = 500 | 502 | 503 | 504 | 520 | 521 | 522 | 523 | 524 | 52
 /** The hop that failed, as drawn on the page's browser → edge → origin strip. */
 export type Hop = "browser" | "edge" | "origin";
 
-/** Cloudflare's structured-error category. `cloudflare` means the edge's own side. */
-export type Category = "origin" | "cloudflare" | "ssl" | "network" | "config";
+/**
+ * Cloudflare's structured-error category. `cloudflare` means the edge's own side; `worker` is this
+ * site's own Worker (this code, or the handler of a Hono app using the middleware): not Cloudflare's
+ * fault, and the owner's to fix.
+ */
+export type Category = "origin" | "cloudflare" | "ssl" | "network" | "config" | "worker";
 
 export interface CodeSpec {
   readonly code: ErrorCode;
@@ -55,6 +59,54 @@ export const CODES: Readonly<Record<ErrorCode, CodeSpec>> = {
 export const ERROR_CODES = Object.keys(CODES).map(Number) as ErrorCode[];
 
 export const isErrorCode = (n: number): n is ErrorCode => Object.hasOwn(CODES, n);
+
+/**
+ * A 5XX an origin may send that has no row in {@link CODES} (501, 505–511, unassigned ones). It
+ * is passed on to the visitor with its own status, answered with the generic origin text.
+ */
+export interface OriginStatusSpec {
+  /** snake_case of the reason phrase; `server_error` for statuses IANA has not assigned. */
+  readonly name: string;
+  /** IANA's reason phrase; null for an unassigned status (the page then uses a generic title). */
+  readonly phrase: string | null;
+  /** Whether the same request may succeed later; false where only a change on the origin helps. */
+  readonly retryable: boolean;
+}
+
+const originStatus = (name: string, phrase: string | null, retryable: boolean): OriginStatusSpec => ({ name, phrase, retryable });
+
+/** IANA's HTTP status code registry, the 5XX assigned there without a row in {@link CODES}. */
+const ORIGIN_STATUSES: Readonly<Record<number, OriginStatusSpec>> = {
+  501: originStatus("not_implemented", "Not Implemented", false),
+  505: originStatus("http_version_not_supported", "HTTP Version Not Supported", false),
+  506: originStatus("variant_also_negotiates", "Variant Also Negotiates", false),
+  507: originStatus("insufficient_storage", "Insufficient Storage", true),
+  508: originStatus("loop_detected", "Loop Detected", false),
+  510: originStatus("not_extended", "Not Extended", false),
+  511: originStatus("network_authentication_required", "Network Authentication Required", false),
+};
+
+const UNASSIGNED = originStatus("server_error", null, true);
+
+/** The facts of an origin's 5XX that has no row of its own; unassigned statuses get generic ones. */
+export const originStatusSpec = (status: number): OriginStatusSpec => ORIGIN_STATUSES[status] ?? UNASSIGNED;
+
+/** IANA's reason phrase for a 5XX, null if the status is unassigned. */
+export function reasonPhrase(status: number): string | null {
+  if (status === 500 || status === 502 || status === 503 || status === 504) return REASON_PHRASES[status];
+  if (isErrorCode(status)) return CODES[status].phrase;
+  return originStatusSpec(status).phrase;
+}
+
+const REASON_PHRASES: Readonly<Record<500 | 502 | 503 | 504, string>> = {
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** A status an HTTP response cannot carry: no 3-digit code in 100–599, or an interim 1XX as a final answer. */
+export const isBrokenStatus = (status: number): boolean => status > 599 || (status < 200 && status !== 101);
 
 /** 1xxx codes that travel with a 530. Unknown ones are still shown, with generic text. */
 export type SubCode = 1000 | 1001 | 1002 | 1003 | 1004 | 1014 | 1016 | 1018 | 1019 | 1033;

@@ -23,6 +23,8 @@ export interface IncidentRecord {
   readonly error_category: string;
   readonly hop: string;
   readonly kind: string;
+  /** The classification rule that decided the code and who fixes it (docs/classification.md). */
+  readonly rule?: string;
   readonly sub_code?: number;
   readonly method: string;
   readonly host: string;

@@ -5,9 +5,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { templates as bundledTemplates } from "../../templates/index";
-import { classify, type Failure } from "../core/classify";
+import { classify, type Failure, type ResponseObservation } from "../core/classify";
 import { ConfigError } from "../core/vars";
-import { CODES, type ErrorCode } from "../core/codes";
+import { CODES, type ErrorCode, isBrokenStatus } from "../core/codes";
 import type { Locale } from "../core/i18n";
 import { isLocale, LOCALES, pickLocale } from "../core/i18n";
 import { DEFAULT_INCIDENTS, type IncidentOptions, IncidentRecorder } from "./record/recorder";
@@ -114,14 +114,15 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     }
     const failed = thrown || error !== undefined;
     const res = c.res;
-    // Below 500 is an answer, even one an error handler chose on purpose (HTTPException 401).
-    if (!thrown && res.status < 500) return;
+    // Below 500 is an answer, even one an error handler chose on purpose (HTTPException 401); a
+    // status no response can carry (600, an interim 1XX) would make the runtime fail the request.
+    if (!thrown && res.status < 500 && !isBrokenStatus(res.status)) return;
     const rayId = rayIdFor(c.req.raw.headers);
     const time = new Date();
     const accept = c.req.header("accept");
-    if (!failed && passThroughJson && wantsJson(accept) && /json/i.test(res.headers.get("content-type") ?? "")) {
+    if (!failed && !isBrokenStatus(res.status) && passThroughJson && wantsJson(accept) && /json/i.test(res.headers.get("content-type") ?? "")) {
       // An API's own error body is the most useful thing for its client: keep it, but log the failure.
-      const failure = classify({ source: "response", status: res.status, contentType: res.headers.get("content-type"), retryAfter: res.headers.get("retry-after"), bodyPrefix: "", bodyBytesRead: 0, elapsedMs: Date.now() - started });
+      const failure = classify(unreadResponse(res, Date.now() - started));
       record(c, failure, rayId, time, defaultLocale, "passthrough");
       return;
     }
@@ -140,11 +141,29 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       c.res = answer;
       record(c, failure, rayId, time, locale, format, url);
     } catch (fault) {
-      const status = failure?.code ?? (error instanceof OriginFetchError ? 502 : !failed && res.status >= 500 && res.status <= 599 ? res.status : 500);
+      const status = failure?.status ?? (error instanceof OriginFetchError ? 502 : !failed && res.status >= 500 && res.status <= 599 ? res.status : 500);
       c.res = undefined;
       c.res = fallbackResponse(status, rayId, c.req.method === "HEAD");
       record(c, classify(observeFault(fault)), rayId, time, defaultLocale, "fallback");
     }
+  };
+}
+
+/** A response passed through unread: its headers are the evidence, its body is the client's. */
+function unreadResponse(res: Response, elapsedMs: number): ResponseObservation {
+  const h = res.headers;
+  return {
+    source: "response",
+    status: res.status,
+    contentType: h.get("content-type"),
+    retryAfter: h.get("retry-after"),
+    server: h.get("server"),
+    cfRay: h.get("cf-ray"),
+    contentEncoding: h.get("content-encoding"),
+    bodyDecoding: "none",
+    bodyPrefix: "",
+    bodyBytesRead: 0,
+    elapsedMs,
   };
 }
 

@@ -2,7 +2,7 @@
  * The I/O half of classification: reads a bounded prefix of a failing response and probes an
  * origin that could not be fetched, producing the observations `classify` works on.
  */
-import type { ErrorObservation, FaultObservation, ResponseObservation } from "../core/classify";
+import type { BodyDecoding, ErrorObservation, FaultObservation, ResponseObservation } from "../core/classify";
 import { probeOrigin } from "./probe";
 import { OriginFetchError } from "./proxy";
 
@@ -58,16 +58,81 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
 const decoder = new TextDecoder();
 
 export async function observeResponse(res: Response, elapsedMs: number, options: InspectOptions): Promise<ResponseObservation> {
-  const prefix = await readPrefix(res.body, options.prefixBytes, options.probeTimeoutMs);
+  const started = Date.now();
+  const raw = await readPrefix(res.body, options.prefixBytes, options.probeTimeoutMs);
+  const encoding = res.headers.get("content-encoding");
+  const remainingMs = Math.max(1, options.probeTimeoutMs - (Date.now() - started));
+  const decoded = await decodePrefix(raw, encoding, options.prefixBytes, remainingMs);
   return {
     source: "response",
     status: res.status,
     contentType: res.headers.get("content-type"),
     retryAfter: res.headers.get("retry-after"),
-    bodyPrefix: decoder.decode(prefix),
-    bodyBytesRead: prefix.byteLength,
+    server: res.headers.get("server"),
+    cfRay: res.headers.get("cf-ray"),
+    contentEncoding: encoding,
+    bodyDecoding: decoded.decoding,
+    bodyPrefix: decoder.decode(decoded.bytes),
+    bodyBytesRead: raw.byteLength,
     elapsedMs,
   };
+}
+
+/**
+ * Decodes a prefix that is still compressed, within `maxBytes` of output and `ms`. The runtime's
+ * fetch already decodes gzip and br (keeping the Content-Encoding header), while a deflate body, or
+ * a body a Hono app built itself, arrives as sent: so the bytes decide, not the header alone.
+ * br cannot be decoded here (no DecompressionStream format for it in workerd): such a prefix is
+ * left out and recorded as `undecodable`, and the headers alone decide.
+ */
+export async function decodePrefix(
+  raw: Uint8Array,
+  contentEncoding: string | null,
+  maxBytes: number,
+  ms: number,
+): Promise<{ bytes: Uint8Array; decoding: BodyDecoding }> {
+  const encoding = contentEncoding?.split(",").pop()?.trim().toLowerCase() ?? "";
+  const plain = { bytes: raw, decoding: "none" as const };
+  if (raw.byteLength === 0 || encoding === "" || encoding === "identity") return plain;
+  const format = formatOf(encoding, raw);
+  const bytes = format ? await inflate(raw, format, maxBytes, ms) : undefined;
+  if (format && bytes && bytes.byteLength > 0) return { bytes, decoding: format };
+  return looksLikeText(raw) ? plain : { bytes: new Uint8Array(), decoding: "undecodable" };
+}
+
+type Format = "gzip" | "deflate" | "deflate-raw";
+
+/** The format the bytes are still in, if any: "deflate" is zlib-wrapped by the spec, raw from some servers. */
+function formatOf(encoding: string, raw: Uint8Array): Format | undefined {
+  if (encoding === "gzip" || encoding === "x-gzip") return isGzip(raw) ? "gzip" : undefined;
+  if (encoding !== "deflate") return undefined;
+  if (isZlib(raw)) return "deflate";
+  return looksLikeText(raw) ? undefined : "deflate-raw";
+}
+
+const isGzip = (b: Uint8Array): boolean => b[0] === 0x1f && b[1] === 0x8b;
+
+/** RFC 1950's header: method 8 and a check value making the first two bytes a multiple of 31. */
+const isZlib = (b: Uint8Array): boolean => b.byteLength > 1 && ((b[0] ?? 0) & 0x0f) === 8 && (((b[0] ?? 0) << 8) | (b[1] ?? 0)) % 31 === 0;
+
+/** No control bytes but tab, newline, carriage return and escape in the first 256: text, not a compressed stream. */
+function looksLikeText(b: Uint8Array): boolean {
+  const end = Math.min(b.byteLength, 256);
+  for (let i = 0; i < end; i++) {
+    const c = b[i] ?? 0;
+    if (c < 0x09 || (c > 0x0d && c < 0x20 && c !== 0x1b)) return false;
+  }
+  return true;
+}
+
+/** A prefix cut mid-stream still yields what it holds; a stream that is not this format yields nothing. */
+async function inflate(raw: Uint8Array, format: Format, maxBytes: number, ms: number): Promise<Uint8Array | undefined> {
+  try {
+    const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream(format));
+    return await readPrefix(stream, maxBytes, ms);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function observeError(error: unknown, options: InspectOptions): Promise<ErrorObservation | FaultObservation> {

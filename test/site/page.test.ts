@@ -8,13 +8,15 @@ import { escapeHtml, render } from "../../src/site/render/template";
 import { buildView } from "../../src/site/render/view";
 
 const HOPS: Hop[] = ["browser", "edge", "origin"];
-const CATEGORIES: Category[] = ["origin", "cloudflare", "ssl", "network", "config"];
+const CATEGORIES: Category[] = ["origin", "cloudflare", "ssl", "network", "config", "worker"];
 const SUB_CODES = [undefined, ...Object.keys(SUBCODES).map(Number), 1999];
 
-function failure(code: Failure["code"], hop: Hop, category: Category, retryable: boolean, subCode?: number): Failure {
+function failure(code: Failure["code"], hop: Hop, category: Category, retryable: boolean, subCode?: number, status: number = code): Failure {
   return {
     kind: "origin_status",
     code,
+    status,
+    rule: "origin_page",
     name: "test",
     category,
     hop,

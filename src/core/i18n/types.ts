@@ -74,6 +74,13 @@ export interface Messages {
   readonly languageName: string;
   readonly codes: Readonly<Record<ErrorCode, CodeText>>;
   readonly edgeVariants: Readonly<Record<500 | 502 | 503 | 504, EdgeVariant>>;
+  /**
+   * An origin's own 5XX without a row of its own (501, 505–511, unassigned ones), sent on with its
+   * status. `{status}` and `{phrase}` are filled in; `title` is used only when IANA assigned no phrase.
+   */
+  readonly originStatus: CodeText;
+  /** This site's Worker failed (an exception in its code or in the app's handler): the owner's to fix. */
+  readonly workerFault: EdgeVariant;
   readonly subCodes: Readonly<Record<SubCode, SubCodeText>>;
   readonly ui: UiText;
 }

@@ -68,11 +68,12 @@ export function buildRecord(input: IncidentInput, weight: number, options: Incid
     v: 1,
     ray_id: input.rayId,
     timestamp: input.time.toISOString(),
-    error_code: failure.code,
+    error_code: failure.status,
     error_name: failure.name,
     error_category: failure.category,
     hop: failure.hop,
     kind: failure.kind,
+    rule: failure.rule,
     ...(failure.subCode !== undefined ? { sub_code: failure.subCode } : {}),
     method: request.method,
     host: url.hostname,
@@ -112,7 +113,7 @@ export class IncidentRecorder {
    * failure is only counted: in a storm that is nearly every request, and each `waitUntil` costs.
    */
   record(kv: KVNamespace, input: IncidentInput): Promise<void> | undefined {
-    const key = `${input.failure.code}|${(input.url ?? new URL(input.request.url)).hostname}`;
+    const key = `${input.failure.status}|${(input.url ?? new URL(input.request.url)).hostname}`;
     const admission: Admission = this.budget.admit(key);
     if (admission.store) {
       const record = buildRecord(input, admission.weight, this.options);

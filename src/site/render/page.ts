@@ -113,7 +113,7 @@ function specializedTemplate(template: CompiledTemplate, v: ErrorView): Compiled
 
 /** The page as UTF-8 bytes, and the template it came from (for its CSP). */
 export function renderPage(templates: PageTemplates, v: ErrorView, brand: string | undefined): { body: Uint8Array; template: CompiledTemplate } {
-  const template = templates.overrides.get(v.code) ?? templates.page;
+  const template = templates.overrides.get(v.failure.code) ?? templates.page;
   return { body: renderBytes(specializedTemplate(template, v), requestValues(v, brand)), template };
 }
 

@@ -3,14 +3,15 @@
  * and plain text are all rendered from it, so they never disagree.
  */
 import type { Failure } from "../../core/classify";
-import { type ErrorCode, isSubCode } from "../../core/codes";
+import { isSubCode, reasonPhrase } from "../../core/codes";
 import type { Locale, Messages } from "../../core/i18n";
 import { LOCALES, messagesFor } from "../../core/i18n";
 import { formatUtc } from "../../core/time";
 
 export interface ErrorView {
   readonly failure: Failure;
-  readonly code: ErrorCode;
+  /** The status sent and shown: the code's, or an origin's own 5XX without a row (`failure.status`). */
+  readonly code: number;
   readonly locale: Locale;
   readonly messages: Messages;
   readonly title: string;
@@ -58,8 +59,19 @@ function languageHref(url: URL, locale: Locale): string {
   return `?${params}`;
 }
 
+const fill = (text: string, status: number, phrase: string): string => text.replaceAll("{status}", String(status)).replaceAll("{phrase}", phrase);
+
 function texts(failure: Failure, m: Messages) {
   const base = m.codes[failure.code];
+  if (failure.category === "worker") {
+    return { title: base.title, happened: m.workerFault.happened, owner: m.workerFault.owner, subTitle: undefined, visitor: base.visitor };
+  }
+  if (failure.status !== failure.code) {
+    // The origin's own status, with its own reason phrase; the text is the origin's generic one.
+    const t = m.originStatus;
+    const phrase = reasonPhrase(failure.status) ?? t.title;
+    return { title: phrase, happened: fill(t.happened, failure.status, phrase), owner: t.owner.map((o) => fill(o, failure.status, phrase)), subTitle: undefined, visitor: t.visitor };
+  }
   const edge = failure.hop === "edge" && failure.category === "cloudflare" && failure.code <= 504;
   const variant = edge ? m.edgeVariants[failure.code as 500 | 502 | 503 | 504] : undefined;
   const sub = failure.subCode !== undefined && isSubCode(failure.subCode) ? m.subCodes[failure.subCode] : undefined;
@@ -79,7 +91,7 @@ export function buildView(input: ViewInput): ErrorView {
   const t = texts(failure, messages);
   return {
     failure,
-    code: failure.code,
+    code: failure.status,
     locale: input.locale,
     messages,
     title: t.title,

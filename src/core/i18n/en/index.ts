@@ -180,6 +180,24 @@ export const en: Messages = {
       owner: ["The error page is branded by Cloudflare, so the failure is on Cloudflare's side, not on your origin server.", ...edgeSupport],
     },
   },
+  originStatus: {
+    title: "Server error",
+    happened: "The website's server answered with error {status} and could not complete your request.",
+    visitor: "Please try again later; if it keeps happening, the site owner has to fix it.",
+    owner: [
+      "Your origin answered with {status} {phrase}. The status comes from the origin (its application, web server, or a proxy in front of it), not from Cloudflare, and is passed on to visitors as it is.",
+      "Check the origin's error logs at the time shown for this request, and what in its configuration sends this status.",
+      "If you need help, give your hosting provider the error code and message, the time with time zone, and the URL.",
+    ],
+  },
+  workerFault: {
+    happened: "The program that runs this website on Cloudflare's network failed while handling your request.",
+    owner: [
+      "This site's Worker failed: see `wrangler tail` and the incident log (search for the Ray ID) for the exception and its stack.",
+      "It is neither a Cloudflare outage nor a failure of your origin: the exception was thrown by the Worker's code or by a handler of the app it runs.",
+      "Fix the code and deploy again; until then every request that takes the same path fails the same way.",
+    ],
+  },
   subCodes,
   ui: {
     whatHappened: "What happened?",
