@@ -2,26 +2,50 @@
  * Every failure class against a real loopback origin that really fails, through the real Worker:
  * status, page content per code and language, headers, negotiation, and the KV record.
  */
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { CODES } from "../../src/core/codes";
 import { en } from "../../src/core/i18n/en";
 import { ko } from "../../src/core/i18n/ko";
+import { escapeHtml } from "../../src/site/render/template";
+import { fixtureBytes } from "../fixtures/pages";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 let origins: Awaited<ReturnType<typeof startOrigins>>;
+let raw: net.Server;
 let w: RunningWorkers;
 const BASE = "https://shop.example.com";
 const common = { ORIGIN_TIMEOUT_MS: "1500", PROBE_TIMEOUT_MS: "1000" };
 
+/**
+ * Answers `/status/<n>` with the status line `HTTP/1.1 <n> Odd`, which no other server here will
+ * send, and `/html530/<form>` with one of Cloudflare's HTML 530 pages from the fixture set.
+ */
+function startRawOrigin(): Promise<number> {
+  raw = net.createServer((socket) => {
+    socket.on("error", () => undefined);
+    socket.once("data", (chunk: Buffer) => {
+      const path = chunk.toString("latin1").split(" ")[1] ?? "/";
+      const [, kind, arg] = path.split("/");
+      const page = kind === "html530" ? fixtureBytes(arg === "span" ? "cf-530-1033-span.html" : "cf-530-1033-title.html") : Buffer.from("odd");
+      const status = kind === "html530" ? "530 " : `${arg} Odd`;
+      socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${status}\r\ncontent-type: text/html\r\nserver: cloudflare\r\ncontent-length: ${page.length}\r\nconnection: close\r\n\r\n`), page]));
+    });
+  });
+  return new Promise((resolve) => raw.listen(0, "127.0.0.1", () => resolve((raw.address() as net.AddressInfo).port)));
+}
+
 beforeAll(async () => {
   origins = await startOrigins();
+  const rawPort = await startRawOrigin();
   const specs = [
     { name: "main", vars: { ...common, ORIGIN_URL: origins.http } },
     { name: "refused", vars: { ...common, ORIGIN_URL: `http://127.0.0.1:${origins.refusedPort}` } },
     { name: "tls-plain", vars: { ...common, ORIGIN_URL: `https://127.0.0.1:${origins.port}` } },
     { name: "tls-invalid", vars: { ...common, ORIGIN_URL: `https://127.0.0.1:${origins.tlsPort}` } },
     { name: "korean", vars: { ...common, ORIGIN_URL: origins.http, DEFAULT_LOCALE: "ko" } },
+    { name: "raw", vars: { ...common, ORIGIN_URL: `http://127.0.0.1:${rawPort}` } },
   ];
   if (origins.backlogPort) specs.push({ name: "backlog", vars: { ...common, ORIGIN_URL: `http://127.0.0.1:${origins.backlogPort}` } });
   w = await startWorkers(specs);
@@ -29,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await w?.close();
   await origins?.close();
+  await new Promise((r) => (raw ? raw.close(r) : r(undefined)));
 });
 
 const html = { accept: "text/html" };
@@ -52,11 +77,33 @@ describe("origin status codes", () => {
     expect(page).not.toMatch(/demo origin/i);
   });
 
-  it("origin 500–504 are the origin's side; a cloudflare-branded body is the edge's", async () => {
-    expect((await problem("main", "/status/502")).body).toMatchObject({ error_code: 502, error_category: "origin", hop: "origin" });
-    expect((await problem("main", "/branded/502")).body).toMatchObject({ error_code: 502, error_category: "cloudflare", hop: "edge" });
+  it("origin 500–504 are the origin's side; Cloudflare's short page (`<hr><center>cloudflare-nginx</center>`) is the edge's", async () => {
+    expect((await problem("main", "/status/502")).body).toMatchObject({ error_code: 502, error_category: "origin", hop: "origin", owner_action_required: true });
+    expect((await problem("main", "/branded/502")).body).toMatchObject({ error_code: 502, error_category: "cloudflare", hop: "edge", owner_action_required: false });
     const page = await (await w.fetch("main", `${BASE}/branded/503`, { headers: html })).text();
     expect(page).toContain(en.edgeVariants[503].happened);
+  });
+
+  it.each([
+    [501, "Not Implemented", "not_implemented"],
+    [505, "HTTP Version Not Supported", "http_version_not_supported"],
+    [506, "Variant Also Negotiates", "variant_also_negotiates"],
+    [507, "Insufficient Storage", "insufficient_storage"],
+    [508, "Loop Detected", "loop_detected"],
+    [510, "Not Extended", "not_extended"],
+    [511, "Network Authentication Required", "network_authentication_required"],
+    [599, en.originStatus.title, "server_error"],
+  ])("origin %i keeps its status, with its own code and reason phrase on the page, in the copy block and in JSON", async (code, phrase, name) => {
+    const res = await w.fetch("main", `${BASE}/status/${code}`, { headers: html });
+    expect(res.status).toBe(code);
+    const page = await res.text();
+    expect(page).toContain(`<title>shop.example.com | ${code}: ${escapeHtml(phrase)}</title>`);
+    expect(page).toContain(`${en.ui.errorCode}: ${code} ${escapeHtml(phrase)}`);
+    expect(page).toContain(escapeHtml(en.originStatus.happened.replace("{status}", String(code))));
+    expect(page).not.toMatch(/demo origin/i);
+    const { res: jres, body } = await problem("main", `/status/${code}`);
+    expect(jres.status).toBe(code);
+    expect(body).toMatchObject({ status: code, error_code: code, title: phrase, error_name: name, error_category: "origin", owner_action_required: true });
   });
 
   it("530 shows its 1xxx code", async () => {
@@ -66,6 +113,32 @@ describe("origin status codes", () => {
     expect(page).toContain("1016");
     expect(page).toContain(en.subCodes[1016].title);
     expect((await problem("main", "/cf530/1033")).body).toMatchObject({ error_code: 530, sub_code: 1033, error_name: "tunnel_error" });
+  });
+});
+
+describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () => {
+  it.each([600, 999, 199])("an origin status line with %i → 520 (rule status_out_of_range), never the runtime's own failure", async (status) => {
+    const ray = `00000000000${status.toString(16).padStart(5, "0")}`;
+    const { res, body } = await problem("raw", `/status/${status}`, { "cf-ray": ray });
+    expect(res.status).toBe(520);
+    expect(body).toMatchObject({ error_code: 520, error_name: "unknown_error", error_category: "origin" });
+    const kv = await w.kv();
+    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    expect(record).toMatchObject({ error_code: 520, rule: "status_out_of_range", evidence: { status } });
+  });
+
+  it.each([
+    ["/html530/span", 1033, "sub_code_span"],
+    ["/html530/title", 1033, "sub_code_title"],
+  ])("%s: a 530 page's 1xxx code is read from its HTML", async (path, sub, rule) => {
+    const ray = path.endsWith("span") ? "00000000000530aa" : "00000000000530ab";
+    const res = await w.fetch("raw", `${BASE}${path}`, { headers: { ...html, "cf-ray": ray } });
+    expect(res.status).toBe(530);
+    const page = await res.text();
+    expect(page).toContain(en.subCodes[1033].title);
+    const kv = await w.kv();
+    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    expect(record).toMatchObject({ error_code: 530, sub_code: sub, error_name: "tunnel_error", rule });
   });
 });
 
