@@ -16,8 +16,8 @@ export interface CodeText {
 }
 
 /**
- * 500–504 change meaning when the body is Cloudflare-branded: then the edge failed, not the origin.
- * Only what differs is given.
+ * 500–504 change meaning when Cloudflare's own page says the edge failed (see cloudflare-page.ts),
+ * not the origin. Only what differs is given.
  */
 export interface EdgeVariant {
   readonly happened: string;

@@ -1,7 +1,7 @@
 import type { Messages } from "../types";
 import { subCodes } from "./sub-codes";
 
-/** Owner steps shared by the Cloudflare-branded 500/502/503/504 variants. */
+/** Owner steps shared by the 500/502/503/504 variants for Cloudflare's own errors. */
 const edgeSupport = [
   "Contact Cloudflare support and give your domain name and the time of the error, including the time zone.",
   "Add the URL that failed and the Ray ID shown on this page.",
@@ -165,19 +165,19 @@ export const en: Messages = {
   edgeVariants: {
     500: {
       happened: "Cloudflare, the network that delivers this website, ran into an internal problem while handling your request.",
-      owner: ["The error page is branded by Cloudflare, so the failure is on Cloudflare's side, not on your origin server.", ...edgeSupport],
+      owner: ["Cloudflare answered with its own error page, and that page puts the failure on Cloudflare's side, not on your origin server.", ...edgeSupport],
     },
     502: {
       happened: "Cloudflare, the network that delivers this website, could not pass your request on to the site.",
-      owner: ["The error page is branded by Cloudflare, so the failure is on Cloudflare's side, not on your origin server.", ...edgeSupport],
+      owner: ["Cloudflare answered with its own error page, and that page puts the failure on Cloudflare's side, not on your origin server.", ...edgeSupport],
     },
     503: {
       happened: "A Cloudflare data centre that delivers this website is having connection problems right now.",
-      owner: ["The error page is branded by Cloudflare: a Cloudflare data centre has a connectivity problem, not your origin server.", ...edgeSupport],
+      owner: ["Cloudflare answered with its own error page: a Cloudflare data centre has a connectivity problem, not your origin server.", ...edgeSupport],
     },
     504: {
       happened: "Cloudflare, the network that delivers this website, timed out while handling your request.",
-      owner: ["The error page is branded by Cloudflare, so the failure is on Cloudflare's side, not on your origin server.", ...edgeSupport],
+      owner: ["Cloudflare answered with its own error page, and that page puts the failure on Cloudflare's side, not on your origin server.", ...edgeSupport],
     },
   },
   originStatus: {

@@ -165,19 +165,19 @@ export const ko: Messages = {
   edgeVariants: {
     500: {
       happened: "이 웹사이트를 서비스하는 Cloudflare 네트워크에서 요청을 처리하던 중 내부 문제가 발생했습니다.",
-      owner: ["오류 페이지에 Cloudflare 브랜드가 표시되어 있으므로 원본 서버가 아니라 Cloudflare 쪽에서 발생한 문제입니다.", ...edgeSupport],
+      owner: ["Cloudflare가 자체 오류 페이지로 응답했고, 그 페이지가 원본 서버가 아니라 Cloudflare 쪽을 오류 지점으로 표시하고 있습니다.", ...edgeSupport],
     },
     502: {
       happened: "이 웹사이트를 서비스하는 Cloudflare 네트워크가 요청을 사이트로 전달하지 못했습니다.",
-      owner: ["오류 페이지에 Cloudflare 브랜드가 표시되어 있으므로 원본 서버가 아니라 Cloudflare 쪽에서 발생한 문제입니다.", ...edgeSupport],
+      owner: ["Cloudflare가 자체 오류 페이지로 응답했고, 그 페이지가 원본 서버가 아니라 Cloudflare 쪽을 오류 지점으로 표시하고 있습니다.", ...edgeSupport],
     },
     503: {
       happened: "이 웹사이트를 서비스하는 Cloudflare 데이터 센터에 현재 연결 문제가 있습니다.",
-      owner: ["오류 페이지에 Cloudflare 브랜드가 표시되어 있으므로 원본 서버가 아니라 Cloudflare 데이터 센터의 연결 문제입니다.", ...edgeSupport],
+      owner: ["Cloudflare가 자체 오류 페이지로 응답했습니다. 원본 서버가 아니라 Cloudflare 데이터 센터의 연결 문제입니다.", ...edgeSupport],
     },
     504: {
       happened: "이 웹사이트를 서비스하는 Cloudflare 네트워크에서 요청을 처리하던 중 시간이 초과되었습니다.",
-      owner: ["오류 페이지에 Cloudflare 브랜드가 표시되어 있으므로 원본 서버가 아니라 Cloudflare 쪽에서 발생한 문제입니다.", ...edgeSupport],
+      owner: ["Cloudflare가 자체 오류 페이지로 응답했고, 그 페이지가 원본 서버가 아니라 Cloudflare 쪽을 오류 지점으로 표시하고 있습니다.", ...edgeSupport],
     },
   },
   originStatus: {
