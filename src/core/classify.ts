@@ -148,7 +148,7 @@ function decideResponse(o: ResponseObservation): Decision {
     return found ? { kind: "reported", rule: `sub_code_${found.form}`, subCode: found.code } : { kind: "reported", rule: "reported_status" };
   }
   if (o.status >= 520) return { kind: "reported", rule: "reported_status" };
-  const verdict = recognize({ status: o.status, server: o.server, cfRay: o.cfRay, contentType: o.contentType, body: o.bodyPrefix });
+  const verdict = recognize({ status: o.status, server: o.server, cfRay: o.cfRay, body: o.bodyPrefix });
   return { kind: verdict.side === "edge" ? "edge_status" : "origin_status", rule: verdict.rule };
 }
 

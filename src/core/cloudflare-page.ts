@@ -43,7 +43,6 @@ export interface PageInput {
   readonly status: number;
   readonly server: string | null;
   readonly cfRay: string | null;
-  readonly contentType: string | null;
   readonly body: string;
 }
 
@@ -153,8 +152,8 @@ function structuredCategory(body: string): string | undefined {
   return fields.get("cloudflare_error") === "true" ? (fields.get("error_category") ?? "") : undefined;
 }
 
-const looksLikeHtml = (body: string, contentType: string | null): boolean =>
-  /html/i.test(contentType ?? "") || /^\s*</.test(body);
+/** Markup by its first character, not by Content-Type: Cloudflare's own text is text/plain, but an origin's label can say anything. */
+const looksLikeHtml = (body: string): boolean => /^\s*</.test(body);
 
 /**
  * Who answered a 500–504: Cloudflare's edge or the origin, decided from the page's structure and
@@ -162,7 +161,7 @@ const looksLikeHtml = (body: string, contentType: string | null): boolean =>
  */
 export function recognize(input: PageInput): PageVerdict {
   const { body } = input;
-  if (looksLikeHtml(body, input.contentType)) {
+  if (looksLikeHtml(body)) {
     const tags = startTags(body);
     const full = fullPage(tags);
     if (full) {
