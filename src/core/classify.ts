@@ -180,6 +180,7 @@ function decideError(o: ErrorObservation): Decision {
     if (lost) return { kind: "refused", rule: "lost_port_closed" };
     return isIpLiteral(new URL(o.origin).hostname) ? { kind: "unreachable", rule: "connect_failed_ip" } : { kind: "dns", rule: "connect_failed_name", subCode: 1016 };
   }
+  // A plain-HTTP origin has no TLS probe: the port is open, so, as after a valid session, the reply failed.
   return decideTls(probe.tls ?? "valid", lost);
 }
 
