@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
-import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { en } from "../../src/core/i18n/en";
 import { ko } from "../../src/core/i18n/ko";
 import { escapeHtml } from "../../src/site/render/template";
 import { COMPATIBILITY_DATE } from "../support/admin-worker";
+import { Miniflare } from "../support/miniflare";
 import { eventually } from "../support/worker";
 
 let dir: string;
@@ -34,7 +34,6 @@ beforeAll(async () => {
   mf = new Miniflare({
     modules: true,
     scriptPath: join(dir, "app.js"),
-    modulesRoot: dir,
     compatibilityDate: COMPATIBILITY_DATE,
     kvNamespaces: { INCIDENTS: "incidents" },
     handleRuntimeStdio(stdout, stderr) {
