@@ -117,7 +117,16 @@ describe("origin status codes", () => {
 });
 
 describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () => {
-  it.each([600, 999, 199])("an origin status line with %i → 520 (rule status_out_of_range), never the runtime's own failure", async (status) => {
+  it("an interim 199 and then a closed connection → 520: the runtime waits for a final answer that never comes", async () => {
+    const ray = "000000000000019a";
+    const { res } = await problem("raw", "/status/199", { "cf-ray": ray });
+    expect(res.status).toBe(520);
+    const kv = await w.kv();
+    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    expect(record).toMatchObject({ error_code: 520, rule: "lost_after_connect" });
+  });
+
+  it.each([600, 999])("an origin status line with %i → 520 (rule status_out_of_range), never the runtime's own failure", async (status) => {
     const ray = `00000000000${status.toString(16).padStart(5, "0")}`;
     const { res, body } = await problem("raw", `/status/${status}`, { "cf-ray": ray });
     expect(res.status).toBe(520);
