@@ -47,6 +47,16 @@ beforeAll(async () => {
         ...adminWorker("admin", { ADMIN_TOKEN: TOKEN, ADMIN_HOST: "errors.example.com", ACCESS_TEAM_DOMAIN: keys.origin, ACCESS_AUD: AUD }),
         routes: ["errors.example.com/*"],
       },
+      // Same-site mode with Access on the site's ADMIN_PATH.
+      {
+        name: "blog",
+        ...SITE_SCRIPT,
+        routes: ["blog.example.com/*"],
+        bindings: { ORIGIN_URL: origins.http },
+        kvNamespaces: { INCIDENTS: "incidents" },
+        serviceBindings: { ADMIN: "blog-admin" },
+      },
+      adminWorker("blog-admin", { ADMIN_TOKEN: TOKEN, ACCESS_TEAM_DOMAIN: keys.origin, ACCESS_AUD: AUD }),
     ],
   });
   entry = (await mf.ready).href;
@@ -108,6 +118,17 @@ describe("Cloudflare Access", () => {
   it("the bearer token stays for the API and the CLI", async () => {
     expect((await send(`${ADMIN}/api/incidents/d000000000000001-ICN`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await send(`${ADMIN}/api/stats`, { authorization: "Bearer wrong-token-0123456789", ...jwt(signJwt(key, claims())) })).status).toBe(401);
+  });
+});
+
+describe("Access in same-site mode", () => {
+  it("a valid Access token opens pages and the API, but not from a script of the site (Sec-Fetch-Mode: cors)", async () => {
+    const token = jwt(signJwt(key, claims()));
+    expect((await send("http://blog.example.com/__errors/api/stats", token)).status).toBe(200);
+    expect((await send("http://blog.example.com/__errors/", { ...token, accept: "text/html", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" })).status).toBe(200);
+    const scripted = await send("http://blog.example.com/__errors/api/incidents", { ...token, "sec-fetch-mode": "cors", "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin" });
+    expect(scripted.status).toBe(401);
+    expect(await scripted.text()).not.toContain("d000000000000001");
   });
 });
 
