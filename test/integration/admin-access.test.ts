@@ -4,7 +4,7 @@
  * and by the test signing the `Cf-Access-Jwt-Assertion` tokens Access would send (or forged ones).
  * The site's ADMIN_PATH, still bound, is refused; the bearer token keeps working for the CLI.
  */
-import { Miniflare } from "miniflare";
+import { Miniflare } from "../support/miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { accessClaims, hs256Jwt, type KeyServer, makeKey, signJwt, startKeyServer, unsignedJwt } from "../admin/access-keys";
