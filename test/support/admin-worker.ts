@@ -44,7 +44,7 @@ const SHARED_VARS = ["ADMIN_PATH", "DEFAULT_LOCALE"] as const;
 const ADMIN_ONLY_VARS = ["ADMIN_HOST", "ADMIN_LOCAL_ONLY", "ACCESS_TEAM_DOMAIN", "ACCESS_AUD"] as const;
 
 /** The sign-in limit of wrangler.admin.toml's `[[ratelimits]]`, as Miniflare runs it. */
-export const LOGIN_RATE_LIMIT = { LOGIN_RATE_LIMIT: { simple: { limit: 10, period: 60 } } };
+export const LOGIN_RATE_LIMIT = { LOGIN_RATE_LIMIT: { namespace_id: "1301", simple: { limit: 10, period: 60 } } };
 
 export const adminNameOf = (name: string): string => `${name}-admin`;
 
