@@ -57,6 +57,8 @@ beforeAll(async () => {
         serviceBindings: { ADMIN: "blog-admin" },
       },
       adminWorker("blog-admin", { ADMIN_TOKEN: TOKEN, ACCESS_TEAM_DOMAIN: keys.origin, ACCESS_AUD: AUD }),
+      // What `npm start` runs: loopback Host values only.
+      adminWorker("local-admin", { ADMIN_TOKEN: TOKEN, ADMIN_LOCAL_ONLY: "true" }),
     ],
   });
   entry = (await mf.ready).href;
@@ -168,6 +170,21 @@ describe("a hostname of its own", () => {
     const page = await send(`${ADMIN}/`, { cookie, accept: "text/html" });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("/__errors/api/incidents?");
+  });
+
+  it("with ADMIN_LOCAL_ONLY (npm start), a name resolving to 127.0.0.1 (DNS rebinding) gets 421, loopback names the log", async () => {
+    const local = await mf.getWorker("local-admin");
+    const get = async (url: string) => (await local.fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })) as unknown as Response;
+    for (const url of ["http://rebind.example:8789/__errors/api/stats", "http://localhost.example:8789/__errors/api/stats"]) {
+      const res = await get(url);
+      expect(res.status, url).toBe(421);
+      expect(await res.json()).toMatchObject({ error: "misdirected_request", detail: expect.stringContaining("ADMIN_LOCAL_ONLY") });
+    }
+    for (const url of ["http://localhost:8789/__errors/api/stats", "http://127.0.0.1:8789/__errors/api/stats"]) {
+      const res = await get(url);
+      expect(res.status, url).toBe(200);
+      await res.arrayBuffer();
+    }
   });
 
   it("sets no Strict-Transport-Security on its answers", async () => {
