@@ -8,21 +8,26 @@
  * token: the developer's own local vars (a brand, a locale) reach the site Worker, and the token
  * lives in the admin Worker only, locally too.
  */
+import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
- * The admin token `npm start` puts in a new `.dev.vars`: for local development only. The admin
- * Worker requires at least 16 characters, so the plain "dev-token" would be refused.
+ * A new local admin token: 192 random bits, base64url (32 characters). Random per checkout, so a
+ * page that reaches the local admin Worker (DNS rebinding, a local proxy) cannot guess it the way
+ * it could guess a fixed string published in the README.
  */
-export const DEV_TOKEN = "dev-token-local-only";
+export function newDevToken() {
+  return `local-${randomBytes(24).toString("base64url")}`;
+}
 
 const HEADER = "# The admin Worker's local secrets for `npm start` (wrangler dev). Never deployed.";
 
 /**
  * @typedef {object} LocalSecrets
  * @property {string} siteEnvFile  Pass to `wrangler dev --env-file`: `.dev.vars` without ADMIN_TOKEN, for the site Worker.
- * @property {string} token        The admin token the dev session uses.
+ * @property {string} token        The admin token the dev session uses (never to be printed).
+ * @property {string} tokenFile    Where it is: the `.dev.vars` file.
  * @property {string | null} note  What was written, if anything, to tell the developer.
  */
 
@@ -51,8 +56,9 @@ function writeSiteEnv(file, devVarsText) {
 }
 
 /**
- * Makes sure `.dev.vars` holds an ADMIN_TOKEN (adding the dev token if it does not, never
- * changing one that is there), then writes the site Worker's env file from it.
+ * Makes sure `.dev.vars` holds an ADMIN_TOKEN (adding a new random one if it does not, never
+ * changing one that is there), then writes the site Worker's env file from it. The token is never
+ * printed: the note says where it is.
  * @param {string} root  The repository root.
  * @returns {LocalSecrets}
  */
@@ -62,14 +68,16 @@ export function prepareLocalSecrets(root) {
   mkdirSync(dirname(siteEnvFile), { recursive: true });
 
   if (!existsSync(devVars)) {
-    writeFileSync(devVars, `${HEADER}\nADMIN_TOKEN=${DEV_TOKEN}\n`, { mode: 0o600 });
+    const token = newDevToken();
+    writeFileSync(devVars, `${HEADER}\nADMIN_TOKEN=${token}\n`, { mode: 0o600 });
     writeSiteEnv(siteEnvFile, "");
-    return { siteEnvFile, token: DEV_TOKEN, note: `Wrote .dev.vars with ADMIN_TOKEN=${DEV_TOKEN} for the admin Worker.` };
+    return { siteEnvFile, token, tokenFile: devVars, note: `Wrote a new random ADMIN_TOKEN to ${devVars} for the admin Worker.` };
   }
   const text = readFileSync(devVars, "utf8");
   writeSiteEnv(siteEnvFile, text);
-  const token = tokenIn(text);
-  if (token) return { siteEnvFile, token, note: null };
-  appendFileSync(devVars, `${text === "" || text.endsWith("\n") ? "" : "\n"}${HEADER}\nADMIN_TOKEN=${DEV_TOKEN}\n`);
-  return { siteEnvFile, token: DEV_TOKEN, note: `Added ADMIN_TOKEN=${DEV_TOKEN} to .dev.vars for the admin Worker.` };
+  const existing = tokenIn(text);
+  if (existing) return { siteEnvFile, token: existing, tokenFile: devVars, note: null };
+  const token = newDevToken();
+  appendFileSync(devVars, `${text === "" || text.endsWith("\n") ? "" : "\n"}${HEADER}\nADMIN_TOKEN=${token}\n`);
+  return { siteEnvFile, token, tokenFile: devVars, note: `Added a new random ADMIN_TOKEN to ${devVars} for the admin Worker.` };
 }

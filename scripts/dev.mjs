@@ -1,9 +1,11 @@
 // @ts-check
 /**
- * `npm start`: the local demo. Starts the demo origins (demo/origin.mjs) on 127.0.0.1, then one
- * `wrangler dev` session (local mode, local KV) running both Workers: the site Worker with
- * ORIGIN_URL pointing at the chosen origin, and the admin Worker behind its ADMIN binding, with
- * the admin token from `.dev.vars` (see dev-secrets.mjs).
+ * `npm start`: the local demo. Starts the demo origins (demo/origin.mjs) on 127.0.0.1, then two
+ * `wrangler dev` sessions (local mode, one local KV under .wrangler/state): the admin Worker on a
+ * port of its own (the own-hostname setup the README recommends, here localhost:8789), and the
+ * site Worker with ORIGIN_URL pointing at the chosen origin and its ADMIN binding connected to the
+ * admin session through a dev registry kept in this checkout. The admin token comes from
+ * `.dev.vars` (see dev-secrets.mjs); the admin Worker answers loopback Host values only.
  *
  *   npm start                               the scenario server (a path per failure)
  *   npm start -- --origin refused           a port that refuses connections      → 521
@@ -11,17 +13,20 @@
  *   npm start -- --origin tls-plain         https:// against the plain HTTP port → 525
  *   npm start -- --origin tls-invalid       TLS with a self-signed certificate   → 526
  *   npm start -- --port 8790                another port for the Worker (default 8787)
+ *   npm start -- --admin-port 8791          another port for the admin Worker (default 8789)
+ *   npm start -- --admin same-site          the owner side under /__errors on the site instead
  *
  * The scenario server listens on 127.0.0.1:8788 unless ORIGIN_PORT is set. Nothing is
  * downloaded and nothing but loopback is used.
  */
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startOrigins } from "../demo/origin.mjs";
-import { DEV_TOKEN, prepareLocalSecrets } from "./dev-secrets.mjs";
+import { prepareLocalSecrets } from "./dev-secrets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HOST = "127.0.0.1";
@@ -31,7 +36,10 @@ const DEV_ORIGIN_TIMEOUT_MS = 8000;
 const MODES = /** @type {const} */ (["scenarios", "refused", "connect-timeout", "tls-plain", "tls-invalid"]);
 /** @typedef {(typeof MODES)[number]} Mode */
 
-const USAGE = `Usage: npm start -- [--origin ${MODES.join("|")}] [--port <worker port>]
+const ADMIN_MODES = /** @type {const} */ (["own-port", "same-site"]);
+/** @typedef {(typeof ADMIN_MODES)[number]} AdminMode */
+
+const USAGE = `Usage: npm start -- [--origin ${MODES.join("|")}] [--port <worker port>] [--admin own-port|same-site] [--admin-port <port>]
 
   --origin scenarios        the demo origin with a path per failure (default)
   --origin refused          an origin port that refuses connections      → 521
@@ -39,6 +47,9 @@ const USAGE = `Usage: npm start -- [--origin ${MODES.join("|")}] [--port <worker
   --origin tls-plain        https:// against a plain HTTP port           → 525
   --origin tls-invalid      TLS with a self-signed certificate           → 526
   --port <n>                the Worker's port (default 8787)
+  --admin own-port          the owner side on a port of its own, http://localhost:8789 (default)
+  --admin same-site         the owner side under /__errors on the site's port (the configs' default)
+  --admin-port <n>          the admin Worker's port (default 8789)
 
 Environment: ORIGIN_PORT sets the scenario server's port (default 8788).`;
 
@@ -68,6 +79,8 @@ try {
     options: {
       origin: { type: "string", default: "scenarios" },
       port: { type: "string", default: "8787" },
+      admin: { type: "string", default: "own-port" },
+      "admin-port": { type: "string", default: "8789" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -83,6 +96,10 @@ if (args.help) {
 const mode = /** @type {Mode} */ (args.origin);
 if (!MODES.includes(mode)) fail(`Unknown --origin ${JSON.stringify(args.origin)}.`);
 const workerPort = portArg(args.port, "--port");
+const adminMode = /** @type {AdminMode} */ (args.admin);
+if (!ADMIN_MODES.includes(adminMode)) fail(`Unknown --admin ${JSON.stringify(args.admin)}.`);
+const adminPort = portArg(args["admin-port"], "--admin-port");
+if (adminPort === workerPort) fail("--admin-port must differ from --port.");
 const originPort = process.env.ORIGIN_PORT === undefined ? 8788 : portArg(process.env.ORIGIN_PORT, "ORIGIN_PORT");
 
 const wrangler =
@@ -95,8 +112,6 @@ if (!existsSync(wrangler.pre[0] ?? wrangler.cmd)) {
 }
 
 const secrets = prepareLocalSecrets(ROOT);
-// A token of the developer's own choosing stays off the screen.
-const shownToken = secrets.token === DEV_TOKEN ? DEV_TOKEN : "<ADMIN_TOKEN from .dev.vars>";
 
 /** @type {import("../demo/origin.mjs").Origins} */
 let origins;
@@ -129,6 +144,9 @@ if (originUrl === null) {
 }
 
 const W = `http://${HOST}:${workerPort}`;
+/** `localhost`, not 127.0.0.1: cookies ignore ports, so the site's origin on 127.0.0.1 never sees the admin's cookie. */
+const A = `http://localhost:${adminPort}`;
+const adminUrl = adminMode === "own-port" ? `${A}/__errors` : `${W}/__errors`;
 const describeMode = {
   scenarios: `the demo scenario server, ${origins.http}`,
   refused: `a refused port, ${originUrl} → expect 521 on every path`,
@@ -165,7 +183,8 @@ const otherModes = MODES.filter((m) => m !== mode)
 
 console.log(`
 edge-error-pages: local demo
-  Worker   ${W}   (wrangler dev, local mode, local KV; the admin Worker runs beside it)
+  Worker   ${W}   (wrangler dev, local mode, local KV)
+  Admin    ${adminMode === "own-port" ? `${A}/   (the admin Worker, on a port of its own)` : `${W}/__errors/   (same-site mode; the admin Worker's session runs on ${adminPort})`}
   Origin   ${describeMode}
 ${mode === "scenarios" ? scenarioGuide : `\n  Every path fails the same way in this mode, e.g. curl -i ${W}/`}
 
@@ -173,78 +192,122 @@ ${mode === "scenarios" ? scenarioGuide : `\n  Every path fails the same way in t
 ${otherModes}
 
   Incidents are recorded in local KV (.wrangler/state). Read them in the dashboard at
-    ${W}/__errors/   (sign in with the token below)
+    ${adminUrl}/   (${adminMode === "own-port" ? "the admin Worker on a port of its own, as on its own hostname in production" : "same-site mode: under the site's own origin"})
   or from a terminal:
-    npm run incidents -- --url ${W} --token ${shownToken} --since 1h
-  The admin Worker's token is in .dev.vars${secrets.token === DEV_TOKEN ? ` (${DEV_TOKEN}): for local development only, never use it in a deployment` : ""}.${secrets.note ? `\n  ${secrets.note}` : ""}
+    EDGE_ERRORS_TOKEN="$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)" npm run incidents -- --url ${adminMode === "own-port" ? A : W} --since 1h
+  Sign in with the admin token kept in ${secrets.tokenFile} (ADMIN_TOKEN=…; never printed).${secrets.note ? `\n  ${secrets.note}` : ""}
+  ${adminMode === "own-port" ? `The site's ${W}/__errors is refused (421): the owner side lives on its own origin. npm start -- --admin same-site puts it there.` : `The recommended setup, the owner side on its own origin: npm start (without --admin same-site).`}
 `);
 
-const child = spawn(
-  wrangler.cmd,
-  [
-    ...wrangler.pre,
-    "dev",
-    // The first config is the one served on --port and given --var and --env-file.
-    "-c",
-    "wrangler.toml",
-    "-c",
-    "wrangler.admin.toml",
-    "--port",
-    String(workerPort),
-    "--ip",
-    HOST,
-    "--env-file",
-    secrets.siteEnvFile,
-    "--var",
-    `ORIGIN_URL:${originUrl}`,
-    "--var",
-    `ORIGIN_TIMEOUT_MS:${DEV_ORIGIN_TIMEOUT_MS}`,
-  ],
-  {
-    cwd: ROOT,
-    stdio: "inherit",
-    shell: false,
-    env: {
-      ...process.env,
-      // Loopback only: no telemetry, no error reports, no update check (it runs with the
-      // banner), no download of the request.cf data.
-      WRANGLER_SEND_METRICS: process.env.WRANGLER_SEND_METRICS ?? "false",
-      WRANGLER_SEND_ERROR_REPORTS: process.env.WRANGLER_SEND_ERROR_REPORTS ?? "false",
-      WRANGLER_HIDE_BANNER: process.env.WRANGLER_HIDE_BANNER ?? "true",
-      CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
-    },
-  },
-);
+// Both sessions find each other (the site's ADMIN binding) through a dev registry of this
+// checkout only: another checkout's `npm start` on the same machine is not connected to it.
+const registry = join(ROOT, ".wrangler", "dev", "registry");
+const childEnv = {
+  ...process.env,
+  WRANGLER_REGISTRY_PATH: registry,
+  // Loopback only: no telemetry, no error reports, no update check (it runs with the
+  // banner), no download of the request.cf data.
+  WRANGLER_SEND_METRICS: process.env.WRANGLER_SEND_METRICS ?? "false",
+  WRANGLER_SEND_ERROR_REPORTS: process.env.WRANGLER_SEND_ERROR_REPORTS ?? "false",
+  WRANGLER_HIDE_BANNER: process.env.WRANGLER_HIDE_BANNER ?? "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
+};
+
+/** @param {string[]} args */
+function wranglerDev(args) {
+  return spawn(wrangler.cmd, [...wrangler.pre, "dev", ...args], { cwd: ROOT, stdio: "inherit", shell: false, env: childEnv });
+}
+
+// The admin Worker first, so the site's binding finds it. It reads .dev.vars (its token) itself.
+const adminVars = [
+  // DNS rebinding: a page on a name that resolves to 127.0.0.1 gets nothing from it.
+  "--var",
+  "ADMIN_LOCAL_ONLY:true",
+  // Own-hostname mode on loopback: only this port's names (see src/admin/auth/host.ts).
+  ...(adminMode === "own-port" ? ["--var", `ADMIN_HOST:localhost:${adminPort},127.0.0.1:${adminPort},[::1]:${adminPort}`] : []),
+];
+const siteArgs = [
+  "-c",
+  "wrangler.toml",
+  "--port",
+  String(workerPort),
+  "--ip",
+  HOST,
+  "--env-file",
+  secrets.siteEnvFile,
+  "--var",
+  `ORIGIN_URL:${originUrl}`,
+  "--var",
+  `ORIGIN_TIMEOUT_MS:${DEV_ORIGIN_TIMEOUT_MS}`,
+];
+/** @type {import("node:child_process").ChildProcess[]} */
+const children = [wranglerDev(["-c", "wrangler.admin.toml", "--port", String(adminPort), "--ip", HOST, ...adminVars])];
+
+/**
+ * Resolves once something accepts connections on `port`. The site session starts after the admin
+ * one is up: started together, both would pick the same free debugger port, and the loser stops.
+ * @param {number} port
+ */
+async function listening(port) {
+  for (let i = 0; i < 240 && !exiting; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = connect({ host: HOST, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    if (up) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
 
 let exiting = false;
 /** @param {number} code */
 async function shutdown(code) {
   if (exiting) return;
   exiting = true;
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   const force = setTimeout(() => process.exit(code), 5000);
   force.unref();
   await origins.close().catch(() => undefined);
   process.exit(code);
 }
 
-child.on("error", (err) => {
-  console.error(`Could not start wrangler: ${err.message}`);
-  void shutdown(1);
-});
-child.on("exit", (code, signal) => {
-  const signals = /** @type {Record<string, number>} */ ({ SIGINT: 2, SIGTERM: 15, SIGKILL: 9, SIGHUP: 1 });
-  void shutdown(code ?? (signal ? 128 + (signals[signal] ?? 1) : 1));
-});
-
 /** @param {NodeJS.Signals} signal */
 function forward(signal) {
   // On Ctrl-C the terminal already signals wrangler (same process group); forwarding is for
   // signals sent to this process alone. Either way we exit when wrangler does.
-  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  const kill = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  }, 10_000);
-  kill.unref();
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const kill = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }, 10_000);
+    kill.unref();
+  }
 }
 process.on("SIGINT", () => forward("SIGINT"));
 process.on("SIGTERM", () => forward("SIGTERM"));
+
+/** @param {import("node:child_process").ChildProcess} child */
+function watch(child) {
+  child.on("error", (err) => {
+    console.error(`Could not start wrangler: ${err.message}`);
+    void shutdown(1);
+  });
+  // One session alone is no demo: when either ends, both do.
+  child.on("exit", (code, signal) => {
+    const signals = /** @type {Record<string, number>} */ ({ SIGINT: 2, SIGTERM: 15, SIGKILL: 9, SIGHUP: 1 });
+    void shutdown(code ?? (signal ? 128 + (signals[signal] ?? 1) : 1));
+  });
+}
+for (const child of children) watch(child);
+if (await listening(adminPort)) {
+  const site = wranglerDev(siteArgs);
+  children.push(site);
+  watch(site);
+} else if (!exiting) {
+  console.error(`The admin Worker did not start listening on ${HOST}:${adminPort}; see wrangler's messages above.`);
+  void shutdown(1);
+}

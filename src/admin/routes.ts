@@ -6,7 +6,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono/tiny";
 import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
-import { type AdminDeps, type AdminEnv, mountApi } from "./api/api";
+import { type AdminDeps, type AdminEnv, mountApi, storeOf } from "./api/api";
+import { AccessVerifier } from "./auth/access";
 import { requireOwner } from "./auth/auth";
 import type { AdminConfig } from "./config";
 import { BadRequest, StoreUnavailable } from "./errors";
@@ -33,6 +34,10 @@ const headers = secureHeaders({
     baseUri: ["'none'"],
   },
   xFrameOptions: "DENY",
+  // Hono's default is `max-age=15552000; includeSubDomains`: from an answer anyone can get, that
+  // would set HTTPS-only for every subdomain of the site's zone. That is the zone owner's call
+  // (SSL/TLS settings), not the error log's.
+  strictTransportSecurity: false,
 });
 
 /** The owner's error answers, as JSON; also the admin Worker's handler outside the routes. */
@@ -52,16 +57,21 @@ export function onError(err: Error, c: Context<AdminEnv>): Response {
 export function adminRoutes(config: AdminConfig): Hono<AdminEnv> {
   const base = config.path;
   let derived: Promise<AdminKeys> | undefined;
+  const keys = (): Promise<AdminKeys> => (derived ??= deriveKeys(config.token));
+  // One verifier per isolate: its key cache is what keeps Access's key endpoint quiet.
+  const access = config.access ? new AccessVerifier(config.access) : null;
   const deps: AdminDeps = {
     binding: config.binding,
     defaultLocale: config.defaultLocale,
-    keys: () => (derived ??= deriveKeys(config.token)),
+    keys,
+    check: { keys, access, mode: config.mode, base, kv: (c) => storeOf(c, config.binding) },
+    loginLimit: config.loginLimit,
   };
   const app = new Hono<AdminEnv>();
   app.onError(onError);
   app.use(privateAnswers, headers);
   mountSession(app, deps, base);
-  app.use(requireOwner(deps.keys, denied(deps, base)));
+  app.use(requireOwner(deps.check, denied(deps, base)));
   mountApi(app, deps);
   mountPages(app, deps, base);
   const home = overview(deps, base);

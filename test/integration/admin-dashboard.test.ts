@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
+import { browserRequest } from "../support/admin-worker";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 const TOKEN = "dashboard-test-token-0123456789";
@@ -150,7 +151,7 @@ describe("signing in", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/__errors?lang=en");
     const cookie = res.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/^eep_admin=\d+\.[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/^eep_admin=\d+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/; HttpOnly/i);
     expect(cookie).toMatch(/; Secure/i);
     expect(cookie).toMatch(/; SameSite=Strict/i);
@@ -158,12 +159,16 @@ describe("signing in", () => {
     expect(cookie).toMatch(/; Max-Age=43200/);
     expect(cookie).not.toContain(TOKEN);
 
+    // Same-site mode: the cookie opens pages on a top-level navigation, and nothing else.
     const session = { cookie: cookie.split(";")[0]! };
-    expect((await page(ADMIN, session)).res.status).toBe(200);
-    const api = await send(`${ADMIN}/api/incidents?limit=1`, { headers: session });
-    expect(api.status).toBe(200);
-    expect(((await api.json()) as { incidents: unknown[] }).incidents).toHaveLength(1);
-    expect((await send(`${ADMIN}/login`, { headers: { ...html, ...session } })).status).toBe(303);
+    const navigation = { ...html, ...session, "sec-fetch-mode": "navigate", "sec-fetch-dest": "document", "sec-fetch-site": "same-origin" };
+    const browser = (path: string, headers: Record<string, string>) => browserRequest(w.url, `${ADMIN}${path}`, { headers });
+    expect((await browser("/", navigation)).status).toBe(200);
+    expect((await page(ADMIN, session)).res.status).toBe(401);
+    const api = await browser("/api/incidents?limit=1", navigation);
+    expect(api.status).toBe(401);
+    expect(await api.json()).toMatchObject({ error: "unauthorized", detail: expect.stringContaining("same-site mode") });
+    expect((await browser("/login", navigation)).status).toBe(303);
   });
 
   it("a wrong token gets the form again (401) and no cookie", async () => {

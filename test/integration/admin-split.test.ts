@@ -53,6 +53,9 @@ beforeAll(async () => {
       adminWorker("short-admin", { ADMIN_TOKEN: "too-short-tok", ADMIN_PATH: "/__errors" }),
       site("tokenless", vars, "tokenless-admin"),
       adminWorker("tokenless-admin", {}),
+      // A good token, but another var is wrong: the owner can be told which.
+      site("badvar", vars, "badvar-admin"),
+      adminWorker("badvar-admin", { ADMIN_TOKEN: TOKEN, DEFAULT_LOCALE: "fr", ADMIN_HOST: "https://errors.example.com/" }),
       // ADMIN_TOKEN left on the site Worker, with and without the admin Worker.
       site("leftover", { ...vars, ADMIN_TOKEN: LEFTOVER }, "leftover-admin"),
       adminWorker("leftover-admin", { ADMIN_TOKEN: TOKEN }),
@@ -159,19 +162,38 @@ describe("the admin Worker on its own", () => {
     expect(body.detail).toMatch(/"\/__errors".*\/ops\/errors\/api\/stats.*same ADMIN_PATH on both Workers/);
   });
 
-  it("an invalid config is a 500 admin_misconfigured naming every problem, never the token, and a log line", async () => {
+  it("an invalid config is a 500 admin_misconfigured that tells callers only that, and logs every problem", async () => {
+    const generic = /^the owner side of this site is misconfigured/;
     const short = await get("short.test", "/__errors/api/stats", auth);
     expect(short.status).toBe(500);
     expect(short.headers["cache-control"]).toBe("no-store");
-    expect(short.json()).toEqual({ error: "admin_misconfigured", detail: expect.stringContaining("ADMIN_TOKEN must be at least 16 characters") });
-    expect(short.text).not.toContain("too-short-tok");
+    // No token is valid, so nobody can be the owner: nobody learns the details.
+    expect(short.json()).toEqual({ error: "admin_misconfigured", detail: expect.stringMatching(generic) });
+    expect(short.text).not.toContain("ADMIN_TOKEN");
     const tokenless = await get("tokenless.test", "/__errors", { accept: "text/html" });
     expect(tokenless.status).toBe(500);
-    expect(tokenless.json()).toMatchObject({ error: "admin_misconfigured", detail: expect.stringContaining("ADMIN_TOKEN is not set") });
+    expect(tokenless.json()).toEqual({ error: "admin_misconfigured", detail: expect.stringMatching(generic) });
     await eventually(async () => (loggedJson(w.logs()).filter((l) => l.msg === "edge-error-pages admin cannot start").length >= 2 ? true : undefined), "the log lines");
+    const logged = loggedJson(w.logs()).filter((l) => l.msg === "edge-error-pages admin cannot start").map((l) => String(l.error));
+    expect(logged.some((e) => e.includes("ADMIN_TOKEN must be at least 16 characters"))).toBe(true);
+    expect(logged.some((e) => e.includes("ADMIN_TOKEN is not set"))).toBe(true);
     expect(w.logs()).not.toContain("too-short-tok");
     // The site Worker in front of it still serves visitors.
     expect((await get("short.test", "/status/502")).status).toBe(502);
+  });
+
+  it("the owner (the configured token) is told every problem; a wrong token or none is not", async () => {
+    for (const headers of [{}, { authorization: "Bearer not-the-token-0123456789" }, { cookie: "eep_admin=x" }]) {
+      const res = await get("badvar.test", "/__errors/api/stats", headers);
+      expect(res.status).toBe(500);
+      expect(res.text).not.toMatch(/DEFAULT_LOCALE|ADMIN_HOST|"fr"/);
+    }
+    const owner = await get("badvar.test", "/__errors/api/stats", auth);
+    expect(owner.status).toBe(500);
+    const detail = String(owner.json().detail);
+    expect(detail).toContain('DEFAULT_LOCALE must be "en" or "ko", got "fr"');
+    expect(detail).toContain("ADMIN_HOST must be host names");
+    expect(detail).not.toContain(TOKEN);
   });
 });
 

@@ -64,6 +64,11 @@ describe("loadAdminConfig (the admin Worker)", () => {
       token: "a-very-long-admin-token",
       binding: "INCIDENTS",
       defaultLocale: "en",
+      mode: "same-site",
+      hosts: [],
+      localOnly: false,
+      access: null,
+      loginLimit: "LOGIN_RATE_LIMIT",
     });
   });
   it("reads ADMIN_PATH and DEFAULT_LOCALE exactly as the site Worker does", () => {

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { WorkerOptions } from "./miniflare";
 import { ADMIN_BUNDLE_DIR, BUNDLE_DIR } from "./build";
+import { httpRequest } from "./http";
 
 /** The compatibility date both wrangler configs deploy with, read from them so tests cannot drift. */
 export const COMPATIBILITY_DATE = readCompatibilityDate();
@@ -39,6 +40,11 @@ export const ADMIN_SCRIPT = {
 
 /** Vars both Workers read, so both get them. */
 const SHARED_VARS = ["ADMIN_PATH", "DEFAULT_LOCALE"] as const;
+/** Vars only the admin Worker reads: they go to it, not to the site Worker. */
+const ADMIN_ONLY_VARS = ["ADMIN_HOST", "ADMIN_LOCAL_ONLY", "ACCESS_TEAM_DOMAIN", "ACCESS_AUD"] as const;
+
+/** The sign-in limit of wrangler.admin.toml's `[[ratelimits]]`, as Miniflare runs it. */
+export const LOGIN_RATE_LIMIT = { LOGIN_RATE_LIMIT: { namespace_id: "1301", simple: { limit: 10, period: 60 } } };
 
 export const adminNameOf = (name: string): string => `${name}-admin`;
 
@@ -53,10 +59,12 @@ export interface OwnerSplit {
 
 /** Splits one Worker's vars between the site Worker and, when ADMIN_TOKEN is set, its admin Worker. */
 export function splitOwner(name: string, vars: Readonly<Record<string, string>>): OwnerSplit {
-  const { ADMIN_TOKEN, ...siteVars } = vars;
+  const { ADMIN_TOKEN, ...rest } = vars;
+  const siteVars: Record<string, string> = {};
+  for (const [key, value] of Object.entries(rest)) if (!(ADMIN_ONLY_VARS as readonly string[]).includes(key)) siteVars[key] = value;
   if (ADMIN_TOKEN === undefined) return { siteVars, serviceBindings: {}, admin: null };
   const adminVars: Record<string, string> = { ADMIN_TOKEN };
-  for (const key of SHARED_VARS) if (vars[key] !== undefined) adminVars[key] = vars[key];
+  for (const key of [...SHARED_VARS, ...ADMIN_ONLY_VARS]) if (vars[key] !== undefined) adminVars[key] = vars[key];
   const admin = adminNameOf(name);
   return { siteVars, serviceBindings: { ADMIN: admin }, admin: { name: admin, vars: adminVars } };
 }
@@ -67,5 +75,26 @@ export function adminWorker(
   vars: Readonly<Record<string, string>>,
   incidents: Pick<WorkerOptions, "kvNamespaces" | "wrappedBindings"> = { kvNamespaces: { INCIDENTS: "incidents" } },
 ): WorkerOptions {
-  return { name, ...ADMIN_SCRIPT, bindings: { ...vars }, ...incidents };
+  return { name, ...ADMIN_SCRIPT, bindings: { ...vars }, ratelimits: LOGIN_RATE_LIMIT, ...incidents };
+}
+
+/**
+ * A request to Miniflare's HTTP socket that keeps every header as given. `dispatchFetch` goes
+ * through undici, which replaces `Sec-Fetch-Mode` with "cors" and sets `Host` to the socket's
+ * address; the owner side decides on exactly those headers, as a browser sends them.
+ */
+export async function browserRequest(entry: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  const target = new URL(url);
+  const res = await httpRequest(new URL(entry), target.pathname + target.search, {
+    method: init.method ?? "GET",
+    headers: { host: target.host, ...init.headers },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+    capMs: 20_000,
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+  }
+  const nullBody = res.status === 204 || res.status === 304 || init.method === "HEAD";
+  return new Response(nullBody ? null : new Uint8Array(res.body), { status: res.status, headers });
 }

@@ -8,6 +8,7 @@ import type { Locale } from "../../core/i18n";
 import { pickBucket } from "./buckets";
 import { checkCursorFilters, decodeCursor, encodeCursor } from "./cursor";
 import { BadRequest, StoreUnavailable } from "../errors";
+import type { OwnerCheck, OwnerVariables } from "../auth/auth";
 import type { AdminKeys } from "../auth/keys";
 import { DEFAULT_STATS_RANGE_MS, type Filters, OLDEST_MS, parseFilters, parseLimit, type Query } from "./params";
 import { getIncident, listIncidents, normalizeRayId, START } from "./query";
@@ -22,10 +23,16 @@ import { computeStats } from "./stats";
 export type AdminBindings = Pick<AdminWorkerEnv, "INCIDENTS" | "DEFAULT_LOCALE"> & {
   readonly ADMIN_TOKEN?: string;
   readonly ADMIN_PATH?: string;
+  readonly ADMIN_HOST?: string;
+  readonly ADMIN_LOCAL_ONLY?: string;
+  readonly ACCESS_TEAM_DOMAIN?: string;
+  readonly ACCESS_AUD?: string;
+  /** Optional: without it sign-in attempts are not limited (and a warning is logged). */
+  readonly LOGIN_RATE_LIMIT?: RateLimit;
 };
 
 /** The admin app's Hono environment. */
-export type AdminEnv = { Bindings: AdminBindings; Variables: SecureHeadersVariables };
+export type AdminEnv = { Bindings: AdminBindings; Variables: SecureHeadersVariables & Partial<OwnerVariables> };
 
 export interface AdminDeps {
   /** KV binding that holds the incidents. */
@@ -34,6 +41,10 @@ export interface AdminDeps {
   readonly defaultLocale: Locale;
   /** The keys derived from ADMIN_TOKEN (computed once, then cached). */
   readonly keys: () => Promise<AdminKeys>;
+  /** Who is the owner, and how (see auth/auth.ts). */
+  readonly check: OwnerCheck;
+  /** Rate Limiting binding for sign-in attempts. */
+  readonly loginLimit: string;
 }
 
 /** The incident namespace of this request's env; 503 when the binding is missing. */

@@ -82,7 +82,7 @@ function codeTable(ctx: PageContext, data: OverviewData, order: readonly string[
     const name = entries[0]?.error_name ?? "";
     const share = stats.total > 0 ? `${Math.round((count / stats.total) * 1000) / 10}%` : "";
     return h`<details class="code"><summary><span class="sr"><span class="badge">${code}</span><span>${titleOf(ctx, Number(code), name)} <span class="muted mono">${name}</span></span><span class="num">${count}</span><span class="num">${share}</span></span></summary>
-<div class="inner"><h3>${m.recent}</h3>${incidentRows(ctx, entries)}<p class="muted"><a href="${apiHref(ctx, data.filters, code)}">JSON</a> · ${m.weightHint}</p></div></details>`;
+<div class="inner"><h3>${m.recent}</h3>${incidentRows(ctx, entries)}<p class="muted">${ctx.apiLinks ? h`<a href="${apiHref(ctx, data.filters, code)}">JSON</a> · ` : ""}${m.weightHint}</p></div></details>`;
   });
   return h`<div class="head" aria-hidden="true"><span>${m.code}</span><span></span><span class="num">${m.errors}</span><span class="num">${m.share}</span></div>${items}`;
 }

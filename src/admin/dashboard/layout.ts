@@ -16,8 +16,12 @@ export interface PageContext {
   readonly nonce: string;
   /** The request URL, for the language links. */
   readonly url: URL;
-  /** Show the sign-out button (a browser session is open). */
-  readonly signedIn: boolean;
+  /** The sign-out control to show: a session cookie's, Access's, or none (bearer, signed out). */
+  readonly signOut: "session" | "access" | null;
+  /** Same-site mode (ADMIN_PATH on the site): every page says why that is weaker. */
+  readonly sameSite: boolean;
+  /** Link to the JSON API (not where the cookie is all the page has and the API will refuse it). */
+  readonly apiLinks: boolean;
 }
 
 const CSS = `
@@ -93,9 +97,10 @@ export const langField = (ctx: PageContext): Html => h`<input type="hidden" name
 
 /** A whole HTML document. */
 export function layout(ctx: PageContext, title: string, body: Html): string {
-  const signOut = ctx.signedIn
+  const signOut = ctx.signOut
     ? h`<form method="post" action="${ctx.base}/logout?lang=${ctx.locale}"><button class="link" type="submit">${ctx.m.signOut}</button></form>`
     : "";
+  const warning = ctx.sameSite ? h`<aside class="note" role="note"><strong>${ctx.m.sameSiteTitle}</strong> ${ctx.m.sameSiteWarning}</aside>` : "";
   return h`<!doctype html>
 <html lang="${ctx.locale}">
 <head>
@@ -111,6 +116,7 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
 <body>
 <header><div class="w"><a class="home" href="${ctx.base}/?lang=${ctx.locale}">${ctx.m.title}</a><div class="tools">${langLinks(ctx)}${signOut}</div></div></header>
 <main class="w">
+${warning}
 ${body}
 </main>
 </body>

@@ -15,5 +15,5 @@ export function renderLogin(ctx: PageContext, message?: string): string {
 <input type="text" name="username" value="admin" autocomplete="username" hidden>
 <label>${m.tokenLabel}<input type="password" name="token" required minlength="16" autocomplete="current-password" spellcheck="false"></label>
 <button type="submit">${m.signIn}</button></form></div>`;
-  return layout({ ...ctx, signedIn: false }, m.signInTitle, body);
+  return layout({ ...ctx, signOut: null }, m.signInTitle, body);
 }

@@ -18,6 +18,10 @@ export interface AdminMessages {
   readonly signOut: string;
   readonly wrongToken: string;
   readonly sessionEnded: string;
+  readonly accessRefused: string;
+  readonly tooManyAttempts: string;
+  readonly sameSiteTitle: string;
+  readonly sameSiteWarning: string;
   readonly filters: string;
   readonly code: string;
   readonly allCodes: string;
@@ -92,6 +96,11 @@ const en: AdminMessages = {
   signOut: "Sign out",
   wrongToken: "That token is not right.",
   sessionEnded: "Your session has ended. Please sign in again.",
+  accessRefused: "Cloudflare Access sent a sign-in this Worker could not verify (expired, or for another application). Reload the page to sign in with Access again.",
+  tooManyAttempts: "Too many sign-in attempts. Wait a minute, then try again.",
+  sameSiteTitle: "Same-site mode.",
+  sameSiteWarning:
+    "This dashboard is served under a path of your site, so every page of the site shares its origin: a script on any of them (or an XSS anywhere on the site) can act here as you. That is why your session here opens these pages only and never the API. Serve the admin Worker on a hostname of its own (ADMIN_HOST) behind Cloudflare Access to close this.",
   filters: "Filters",
   code: "Status code",
   allCodes: "All codes",
@@ -159,6 +168,11 @@ const ko: AdminMessages = {
   signOut: "로그아웃",
   wrongToken: "토큰이 올바르지 않습니다.",
   sessionEnded: "세션이 만료되었습니다. 다시 로그인해 주세요.",
+  accessRefused: "Cloudflare Access가 보낸 로그인 정보를 이 Worker가 확인하지 못했습니다(만료되었거나 다른 애플리케이션용입니다). 페이지를 새로 고쳐 Access로 다시 로그인하세요.",
+  tooManyAttempts: "로그인 시도가 너무 많습니다. 1분 뒤에 다시 시도하세요.",
+  sameSiteTitle: "같은 사이트 모드입니다.",
+  sameSiteWarning:
+    "이 대시보드는 사이트의 한 경로에서 제공되므로 사이트의 모든 페이지와 출처(origin)가 같습니다. 그 페이지들의 스크립트(사이트 어디에서든 생긴 XSS 포함)가 여기서 관리자처럼 행동할 수 있습니다. 그래서 이곳의 세션은 이 페이지들을 여는 데만 쓰이고 API에는 통하지 않습니다. 관리 Worker를 전용 호스트 이름(ADMIN_HOST)에 두고 Cloudflare Access로 보호하면 이 문제가 사라집니다.",
   filters: "필터",
   code: "상태 코드",
   allCodes: "모든 코드",

@@ -8,7 +8,9 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { pickLocale } from "../../core/i18n";
 import { type AdminDeps, type AdminEnv, queryOf, storeOf } from "../api/api";
-import { checkOwner, type Denial, deniedJson, issueSession, SESSION_COOKIE, SESSION_TTL_S } from "../auth/auth";
+import { checkOwner, deniedJson, type Verdict } from "../auth/auth";
+import { LOGIN_PERIOD_S, mayTrySignIn } from "../auth/rate-limit";
+import { issueSession, readSession, revokeSession, SESSION_COOKIE, SESSION_TTL_S } from "../auth/session";
 import { pickBucket } from "../api/buckets";
 import { RECENT_PER_CODE, renderOverview, renderProblem } from "./dashboard";
 import { BadRequest, StoreUnavailable } from "../errors";
@@ -23,16 +25,23 @@ import { computeStats } from "../api/stats";
 
 type C = Context<AdminEnv>;
 
+/** Where Access ends its own session, on the hostname it protects. */
+const ACCESS_LOGOUT = "/cdn-cgi/access/logout";
+
 /** Everything a page needs about this request. */
 export function pageContext(c: C, deps: AdminDeps, base: string): PageContext {
   const locale = pickLocale(c, deps.defaultLocale);
+  const via = c.get("owner")?.via;
   return {
     m: adminMessages(locale),
     locale,
     base,
     nonce: c.get("secureHeadersNonce") ?? "",
     url: new URL(c.req.url),
-    signedIn: getCookie(c, SESSION_COOKIE) !== undefined,
+    signOut: via === "session" ? "session" : via === "access" ? "access" : null,
+    sameSite: deps.check.mode === "same-site",
+    // Same-site, the cookie does not open the API: a JSON link would only show a 401.
+    apiLinks: deps.check.mode === "own-host" || (via !== undefined && via !== "session"),
   };
 }
 
@@ -51,10 +60,11 @@ const wantsHtml = (c: C): boolean => /text\/html/i.test(c.req.header("accept") ?
 
 /** What an unauthenticated request gets: the sign-in page for a browser, a JSON 401 for the rest. */
 export function denied(deps: AdminDeps, base: string) {
-  return (c: C, denial: Denial): Response => {
-    if (c.req.path.startsWith(`${base}/api/`) || !wantsHtml(c)) return deniedJson(c, denial);
+  return (c: C, verdict: Exclude<Verdict, { owner: unknown }>): Response => {
+    if (c.req.path.startsWith(`${base}/api/`) || !wantsHtml(c)) return deniedJson(c, verdict.denial, verdict.access);
     const ctx = pageContext(c, deps, base);
-    return c.html(renderLogin(ctx, denial === "session" ? ctx.m.sessionEnded : undefined), 401);
+    const notice = verdict.denial === "session" ? ctx.m.sessionEnded : verdict.denial === "access" ? ctx.m.accessRefused : undefined;
+    return c.html(renderLogin(ctx, notice), 401);
   };
 }
 
@@ -65,25 +75,36 @@ export function mountSession(app: Hono<AdminEnv>, deps: AdminDeps, base: string)
 
   app.get("/login", async (c) => {
     const ctx = pageContext(c, deps, base);
-    if ((await checkOwner(c, await deps.keys(), Date.now())) === null) return c.redirect(`${base}?lang=${ctx.locale}`, 303);
+    if ("owner" in (await checkOwner(c, deps.check, Date.now()))) return c.redirect(`${base}?lang=${ctx.locale}`, 303);
     return c.html(renderLogin(ctx));
   });
 
   app.post("/login", sameOrigin, small, async (c) => {
     const ctx = pageContext(c, deps, base);
+    if (!(await mayTrySignIn(c, deps.loginLimit))) {
+      c.header("Retry-After", String(LOGIN_PERIOD_S));
+      return c.html(renderLogin(ctx, ctx.m.tooManyAttempts), 429);
+    }
     const form = await c.req.parseBody();
     const token = typeof form.token === "string" ? form.token.trim() : "";
     const keys = await deps.keys();
-    if (!(await tokenMatches(keys, token))) return c.html(renderLogin({ ...ctx, signedIn: false }, ctx.m.wrongToken), 401);
+    if (!(await tokenMatches(keys, token))) return c.html(renderLogin(ctx, ctx.m.wrongToken), 401);
     const session = await issueSession(keys, Date.now());
     setCookie(c, SESSION_COOKIE, session, { path: base, httpOnly: true, secure: true, sameSite: "Strict", maxAge: SESSION_TTL_S });
     return c.redirect(`${base}?lang=${ctx.locale}`, 303);
   });
 
-  app.post("/logout", sameOrigin, small, (c) => {
+  app.post("/logout", sameOrigin, small, async (c) => {
     const ctx = pageContext(c, deps, base);
+    const now = Date.now();
+    const cookie = getCookie(c, SESSION_COOKIE);
+    const session = cookie === undefined ? undefined : await readSession(await deps.keys(), cookie, now);
+    // Revoked first: if KV cannot take it, the answer says so (503) and the cookie stays, so the
+    // owner knows the session is not over yet.
+    if (session) await revokeSession(storeOf(c, deps.binding), session, now);
     deleteCookie(c, SESSION_COOKIE, { path: base, httpOnly: true, secure: true, sameSite: "Strict" });
-    return c.redirect(`${base}/login?lang=${ctx.locale}`, 303);
+    // Access keeps a session of its own on the hostname it protects; its logout URL ends that one.
+    return c.redirect(deps.check.access && c.req.header("cf-access-jwt-assertion") !== undefined ? ACCESS_LOGOUT : `${base}/login?lang=${ctx.locale}`, 303);
   });
 }
 

@@ -1,0 +1,34 @@
+/**
+ * Which Host values the admin Worker answers. In own-host mode (ADMIN_HOST) only its own: the
+ * site's ADMIN_PATH, still handed over by the ADMIN binding, is refused, so the owner side has one
+ * origin and no page of the site shares it. With ADMIN_LOCAL_ONLY (`npm start`) only loopback
+ * names: a page on another name that resolves to 127.0.0.1 (DNS rebinding) gets nothing.
+ */
+import type { AdminConfig } from "../config";
+import { isLoopbackHost } from "../config";
+
+/** Why a request's host was refused, or null when it may be answered. */
+export type HostRefusal = "not_loopback" | "not_admin_host";
+
+export const HOST_REFUSAL_DETAIL: Readonly<Record<HostRefusal, string>> = {
+  not_loopback: "this admin Worker runs for local development (ADMIN_LOCAL_ONLY) and answers only loopback hosts: open it as http://localhost:<port> or http://127.0.0.1:<port>",
+  // The admin hostname is not named: whoever asks on the site's host need not learn it.
+  not_admin_host: "the owner side is served on a hostname of its own (ADMIN_HOST), not on this host",
+};
+
+const hostnameOf = (host: string): string => (host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : (host.split(":")[0] ?? ""));
+
+/** The hosts a request names: its URL's, and the Host header when it differs (both must pass). */
+function hostsOf(request: Request): string[] {
+  const url = new URL(request.url).host.toLowerCase();
+  const header = request.headers.get("host")?.toLowerCase();
+  return header === undefined || header === url ? [url] : [url, header];
+}
+
+/** Null when `request` may be answered under `config`, otherwise why not. */
+export function checkHost(config: Pick<AdminConfig, "mode" | "hosts" | "localOnly">, request: Request): HostRefusal | null {
+  const hosts = hostsOf(request);
+  if (config.localOnly && !hosts.every((h) => isLoopbackHost(hostnameOf(h)))) return "not_loopback";
+  if (config.mode === "own-host" && !hosts.every((h) => config.hosts.includes(h) || config.hosts.includes(hostnameOf(h)))) return "not_admin_host";
+  return null;
+}
