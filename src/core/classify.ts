@@ -4,14 +4,17 @@
  */
 import { findSubCode, type PageRule, recognize, type SubCodeForm } from "./cloudflare-page";
 import { CODES, type Category, type ErrorCode, type Hop, isBrokenStatus, isErrorCode, isSubCode, originStatusSpec, SUBCODES } from "./codes";
+import type { HttpReplyEvidence, TlsEvidence } from "./probe-evidence";
 
 export type TcpOutcome = "open" | "failed" | "timeout";
 /**
  * `valid`: a validated TLS session opened. `tls`: the port answers a ClientHello with a
  * handshake record (it speaks TLS, so validation is what failed). `alert`: it answers with a
  * TLS alert. `not_tls`: it answers with something else or hangs up. `timeout`: no answer.
+ * `legacy`: it speaks only TLS 1.1 or older and its certificate shows no defect, so the version
+ * is what fails (Cloudflare and workerd want TLS 1.2 or newer).
  */
-export type TlsOutcome = "valid" | "tls" | "alert" | "not_tls" | "timeout";
+export type TlsOutcome = "valid" | "tls" | "alert" | "not_tls" | "timeout" | "legacy";
 
 export interface ProbeResult {
   readonly tcp: TcpOutcome;
@@ -20,6 +23,10 @@ export interface ProbeResult {
   readonly tlsMs?: number;
   /** The runtime's message when the TCP connect failed. */
   readonly detail?: string;
+  /** What the ClientHello got back (version, alert, certificate), when it got anything. */
+  readonly tlsDetail?: TlsEvidence;
+  /** What a replayed `HEAD` got, when the port was open and the fetch failed without a timeout. */
+  readonly http?: HttpReplyEvidence;
 }
 
 /** Every way a request can fail, closed: a new kind must be handled everywhere it matters. */
@@ -65,6 +72,8 @@ export type Rule =
   | "tls_alert"
   | "tls_not_tls"
   | "tls_silent"
+  /** A ServerHello for TLS 1.1 or older, with no visible certificate defect. */
+  | "tls_legacy"
   | "unprobed_timeout"
   | "unprobed_lost"
   | "unprobed_error"
@@ -100,6 +109,8 @@ export interface ErrorObservation {
   readonly errorName: string;
   readonly errorMessage: string;
   readonly timedOut: boolean;
+  /** The header timeout that was in force (`ORIGIN_TIMEOUT_MS`). */
+  readonly timeoutMs?: number;
   readonly elapsedMs: number;
   readonly origin: string;
   readonly probe: ProbeResult | "skipped";
@@ -164,6 +175,8 @@ function decideTls(tls: TlsOutcome, lost: boolean): Decision {
       return { kind: "tls_handshake", rule: "tls_not_tls" };
     case "timeout":
       return { kind: "tls_handshake", rule: "tls_silent" };
+    case "legacy":
+      return { kind: "tls_handshake", rule: "tls_legacy" };
   }
 }
 

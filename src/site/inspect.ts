@@ -143,9 +143,10 @@ export async function observeError(error: unknown, options: InspectOptions): Pro
     errorName: cause.name,
     errorMessage: cause.message,
     timedOut: error.timedOut,
+    ...(error.timeoutMs !== undefined ? { timeoutMs: error.timeoutMs } : {}),
     elapsedMs: error.elapsedMs,
     origin: error.origin.origin,
-    probe: options.probe ? await probeOrigin(error.origin, options.probeTimeoutMs) : "skipped",
+    probe: options.probe ? await probeOrigin(error.origin, options.probeTimeoutMs, { replay: !error.timedOut }) : "skipped",
   };
 }
 

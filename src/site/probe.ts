@@ -1,14 +1,26 @@
 /**
  * Evidence gathering after a failed origin fetch. workerd reports most failures with the same
  * coarse messages (see docs/classification.md), so we look at the origin ourselves: a bare TCP
- * connect, then for https origins a validated TLS connect and a raw ClientHello.
+ * connect; for https origins a validated TLS connect and, when that fails, a raw ClientHello
+ * whose answer is read record by record; and when the port speaks (plain HTTP, or TLS that
+ * validates) a `HEAD` for the same path, to see how the reply breaks.
  */
 import { connect } from "cloudflare:sockets";
 import { isIpLiteral, type ProbeResult, type TlsOutcome } from "../core/classify";
+import { HEADER_LIMIT, type HttpReplyEvidence, type TlsEvidence } from "../core/probe-evidence";
 import { within } from "../core/time";
+import { clientHello } from "./tls/client-hello";
+import { MAX_REPLY_BYTES, type ReplyVerdict, ServerReply, versionName } from "./tls/server-reply";
+import { inspectCertificate } from "./tls/x509";
 
 export type { ProbeResult, TcpOutcome, TlsOutcome } from "../core/classify";
 
+export { clientHello } from "./tls/client-hello";
+
+export interface ProbeOptions {
+  /** Replay a `HEAD` when the port turns out to speak. Off after a header timeout: it would only hang again. Default true. */
+  readonly replay?: boolean;
+}
 
 const portOf = (url: URL): number => Number(url.port || (url.protocol === "https:" ? 443 : 80));
 const hostOf = (url: URL): string => url.hostname.replace(/^\[|\]$/g, "");
@@ -29,74 +41,152 @@ async function tcpProbe(url: URL, ms: number): Promise<Pick<ProbeResult, "tcp" |
   }
 }
 
-async function validatedTls(url: URL, ms: number): Promise<boolean> {
+/** A validated TLS session, or undefined when validation (or anything else) failed. */
+async function validatedTls(url: URL, ms: number): Promise<Socket | undefined> {
   const socket = connect({ hostname: hostOf(url), port: portOf(url) }, { secureTransport: "on", allowHalfOpen: false });
   try {
     const opened = await within(socket.opened, ms);
-    return !("timedOut" in opened);
+    if (!("timedOut" in opened)) return socket;
   } catch {
-    return false;
+    // the reason stays inside the runtime: the raw ClientHello finds out what it can
+  }
+  closeQuietly(socket);
+  return undefined;
+}
+
+/** Reads from `socket` into `consume` until it says stop, the stream ends, or `ms` pass. */
+async function readUntil(socket: Socket, ms: number, consume: (chunk: Uint8Array) => boolean): Promise<"done" | "ended" | "timeout"> {
+  const reader = socket.readable.getReader();
+  const deadline = Date.now() + ms;
+  try {
+    for (;;) {
+      const read = await within(reader.read(), deadline - Date.now());
+      if ("timedOut" in read) return "timeout";
+      if (read.value.done) return "ended";
+      if (consume(read.value.value)) return "done";
+    }
+  } catch {
+    return "ended"; // reset: what was read so far is the evidence
   } finally {
-    closeQuietly(socket);
+    reader.releaseLock();
   }
 }
 
-async function clientHelloProbe(url: URL, ms: number): Promise<TlsOutcome> {
-  const socket = connect({ hostname: hostOf(url), port: portOf(url) });
+function tlsEvidence(verdict: ReplyVerdict, host: string): TlsEvidence {
+  if (verdict.kind === "alert") return { alert: verdict.alert };
+  if (verdict.kind !== "hello") return {};
+  const certificate = verdict.certificate && inspectCertificate(verdict.certificate, host, new Date());
+  return {
+    version: versionName(verdict.version),
+    cipher: verdict.cipher.toString(16).padStart(4, "0"),
+    ...(certificate ? { certificate } : {}),
+  };
+}
+
+/** What the answer means for the failed validated connect. */
+function outcomeOf(verdict: ReplyVerdict, tls: TlsEvidence): TlsOutcome {
+  switch (verdict.kind) {
+    case "pending":
+      return "timeout";
+    case "not_tls":
+      return "not_tls";
+    case "alert":
+      return "alert";
+    case "hello": {
+      const c = tls.certificate;
+      const defect = c !== undefined && (c.selfSigned || c.expired || c.notYetValid || !c.hostMatches);
+      // Below TLS 1.2 the version alone makes validated clients refuse; only a visibly bad certificate outranks it.
+      return verdict.version < 0x0303 && !defect ? "legacy" : "tls";
+    }
+  }
+}
+
+async function clientHelloProbe(url: URL, ms: number): Promise<{ tls: TlsOutcome; tlsDetail?: TlsEvidence }> {
+  const host = hostOf(url);
+  const socket = connect({ hostname: host, port: portOf(url) });
+  const reply = new ServerReply();
+  let verdict: ReplyVerdict = { kind: "pending" };
+  const settled = (v: ReplyVerdict): boolean => (v.kind === "hello" ? v.complete : v.kind !== "pending");
   try {
     const writer = socket.writable.getWriter();
     await writer.write(clientHello(isIpLiteral(url.hostname) ? undefined : url.hostname));
-    const read = await within(socket.readable.getReader().read(), ms);
-    if ("timedOut" in read) return "timeout";
-    const first = read.value.value?.[0];
-    return first === 0x16 ? "tls" : first === 0x15 ? "alert" : "not_tls";
+    writer.releaseLock();
+    const how = await readUntil(socket, ms, (chunk) => settled(reply.push(chunk)) || reply.total >= MAX_REPLY_BYTES);
+    // A timeout before any answer stays "pending"; otherwise whatever was seen is the verdict.
+    verdict = how === "timeout" && reply.current.kind === "pending" ? reply.current : reply.end();
   } catch {
-    return "not_tls";
+    verdict = reply.end();
   } finally {
     closeQuietly(socket);
   }
+  const tlsDetail = tlsEvidence(verdict, host);
+  return { tls: outcomeOf(verdict, tlsDetail), ...(Object.keys(tlsDetail).length > 0 ? { tlsDetail } : {}) };
+}
+
+/** Classifies the bytes of a reply to `HEAD`, as far as they go. */
+export function httpReplyOf(bytes: Uint8Array, ended: boolean, timedOut: boolean): HttpReplyEvidence | undefined {
+  const head = new TextDecoder().decode(bytes.subarray(0, HEADER_LIMIT + 4));
+  const firstLine = head.split(/\r?\n/, 1)[0]?.slice(0, 80) ?? "";
+  const base = { bytes: bytes.length, ...(firstLine ? { firstLine } : {}) };
+  const end = head.indexOf("\r\n\r\n");
+  if (bytes.length >= 5 && !/^HTTP\/\d/.test(head)) return { outcome: "not_http", ...base };
+  if ((end === -1 && bytes.length > HEADER_LIMIT) || end > HEADER_LIMIT) return { outcome: "headers_too_large", ...base };
+  if (end !== -1) return { outcome: "complete", ...base };
+  if (ended) return { outcome: bytes.length === 0 ? "empty" : /^HTTP\/\d/.test(head) ? "closed_before_headers" : "not_http", ...base };
+  return timedOut ? { outcome: "timeout", ...base } : undefined;
+}
+
+/** Sends `HEAD` for the failed path over `socket` (plain or validated TLS) and reads the header block. */
+async function replayHead(socket: Socket, url: URL, ms: number): Promise<HttpReplyEvidence> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let evidence: HttpReplyEvidence | undefined;
+  const collected = () => {
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) all.set(c, (at += c.length) - c.length);
+    return all;
+  };
+  try {
+    const writer = socket.writable.getWriter();
+    const request = `HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: edge-error-pages-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
+    await writer.write(new TextEncoder().encode(request));
+    writer.releaseLock();
+    const how = await readUntil(socket, ms, (chunk) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      evidence = httpReplyOf(collected(), false, false);
+      return evidence !== undefined || size > HEADER_LIMIT;
+    });
+    evidence ??= httpReplyOf(collected(), how === "ended", how === "timeout");
+  } catch {
+    evidence ??= httpReplyOf(collected(), true, false);
+  } finally {
+    closeQuietly(socket);
+  }
+  return evidence ?? { outcome: "timeout", bytes: size };
 }
 
 /** Probes `url` within `budgetMs` in all. */
-export async function probeOrigin(url: URL, budgetMs: number): Promise<ProbeResult> {
+export async function probeOrigin(url: URL, budgetMs: number, options: ProbeOptions = {}): Promise<ProbeResult> {
   const start = Date.now();
   const left = () => budgetMs - (Date.now() - start);
+  const replay = options.replay ?? true;
   const tcp = await tcpProbe(url, left());
   const tcpMs = Date.now() - start;
-  if (tcp.tcp !== "open" || url.protocol !== "https:") return { ...tcp, tcpMs };
-  const tlsStart = Date.now();
-  const tls: TlsOutcome = (await validatedTls(url, left()))
-    ? "valid"
-    : left() > 0
-      ? await clientHelloProbe(url, left())
-      : "timeout";
-  return { ...tcp, tcpMs, tls, tlsMs: Date.now() - tlsStart };
-}
-
-const u16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
-const u24 = (n: number): number[] => [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
-const ext = (type: number, body: number[]): number[] => [...u16(type), ...u16(body.length), ...body];
-
-/** A minimal TLS 1.2 ClientHello: enough for any TLS server to answer with a ServerHello or an alert. */
-export function clientHello(sni?: string): Uint8Array {
-  const suites = [0xc02f, 0xc030, 0xc02b, 0xc02c, 0x1301, 0x1302, 0x1303, 0x009c, 0x009d, 0x002f, 0x0035];
-  const sigAlgs = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201];
-  const extensions = [
-    ...ext(0x000a, [...u16(6), ...u16(0x001d), ...u16(0x0017), ...u16(0x0018)]),
-    ...ext(0x000b, [1, 0]),
-    ...ext(0x000d, [...u16(sigAlgs.length * 2), ...sigAlgs.flatMap(u16)]),
-  ];
-  if (sni) {
-    const name = [...new TextEncoder().encode(sni)];
-    extensions.push(...ext(0x0000, [...u16(name.length + 3), 0, ...u16(name.length), ...name]));
+  if (tcp.tcp !== "open") return { ...tcp, tcpMs };
+  if (url.protocol !== "https:") {
+    if (!replay || left() <= 0) return { ...tcp, tcpMs };
+    const http = await replayHead(connect({ hostname: hostOf(url), port: portOf(url) }), url, left());
+    return { ...tcp, tcpMs, http };
   }
-  const random = [...crypto.getRandomValues(new Uint8Array(32))];
-  const body = [
-    3, 3, ...random, 0,
-    ...u16(suites.length * 2), ...suites.flatMap(u16),
-    1, 0,
-    ...u16(extensions.length), ...extensions,
-  ];
-  const handshake = [1, ...u24(body.length), ...body];
-  return new Uint8Array([0x16, 3, 1, ...u16(handshake.length), ...handshake]);
+  const tlsStart = Date.now();
+  const secure = await validatedTls(url, left());
+  if (secure) {
+    const tlsMs = Date.now() - tlsStart;
+    if (!replay || left() <= 0) return closeQuietly(secure), { ...tcp, tcpMs, tls: "valid", tlsMs };
+    return { ...tcp, tcpMs, tls: "valid", tlsMs, http: await replayHead(secure, url, left()) };
+  }
+  const hello = left() > 0 ? await clientHelloProbe(url, left()) : { tls: "timeout" as const };
+  return { ...tcp, tcpMs, ...hello, tlsMs: Date.now() - tlsStart };
 }

@@ -23,6 +23,8 @@ export class OriginFetchError extends Error {
     readonly timedOut: boolean,
     readonly elapsedMs: number,
     options: { cause: unknown },
+    /** The header timeout that was in force. */
+    readonly timeoutMs?: number,
   ) {
     super(timedOut ? `origin sent no response headers within the timeout` : `origin fetch failed`, options);
   }
@@ -68,7 +70,7 @@ export async function fetchOrigin(request: Request, options: ProxyOptions = {}):
   try {
     return await (options.fetch ?? fetch)(target, forwardedInit(request, incoming, target, controller.signal));
   } catch (cause) {
-    throw new OriginFetchError(target, controller.signal.aborted, Date.now() - started, { cause });
+    throw new OriginFetchError(target, controller.signal.aborted, Date.now() - started, { cause }, timeoutMs);
   } finally {
     clearTimeout(timer);
   }
