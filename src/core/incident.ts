@@ -9,6 +9,7 @@
  * zero-padded to 13 digits, so KV's lexicographic `list()` returns the newest incident first.
  */
 import type { Observation } from "./classify";
+import type { Finding } from "./finding";
 
 export const RECORD_PREFIX = "r:";
 export const INDEX_PREFIX = "t:";
@@ -46,6 +47,8 @@ export interface IncidentRecord {
   readonly weight: number;
   /** True for a record written at the end of a budget window on behalf of suppressed failures. */
   readonly rollup?: boolean;
+  /** What was seen, as the page and JSON put it (absent on records written before it existed). */
+  readonly finding?: Finding;
   readonly evidence: Observation;
 }
 
@@ -90,7 +93,10 @@ export function describeEvidence(e: Observation): string {
     const body = oneLine(e.bodyPrefix).slice(0, 60);
     text = `HTTP ${e.status}${type ? ` ${type}` : ""}, ${e.bodyBytesRead} B, ${e.elapsedMs} ms${body ? `: ${body}` : ""}`;
   } else if (e.source === "exception") {
-    const probe = e.probe === "skipped" ? "" : `; probe tcp=${e.probe.tcp}${e.probe.tls ? ` tls=${e.probe.tls}` : ""}`;
+    const p = e.probe;
+    const tls = p !== "skipped" ? p.tlsDetail : undefined;
+    const seen = [tls?.version, tls?.alert, p !== "skipped" ? p.http?.outcome : undefined].filter(Boolean).join(" ");
+    const probe = p === "skipped" ? "" : `; probe tcp=${p.tcp}${p.tls ? ` tls=${p.tls}` : ""}${seen ? ` (${seen})` : ""}`;
     text = `${e.errorName}: ${oneLine(e.errorMessage)}${e.timedOut ? " (timed out)" : ""}, ${e.elapsedMs} ms${probe}`;
   } else {
     text = `${e.errorName}: ${oneLine(e.errorMessage)}`;

@@ -1,4 +1,5 @@
 import type { ErrorCode, SubCode } from "../codes";
+import type { FindingKind } from "../finding";
 
 export type Locale = "en" | "ko";
 export const LOCALES: readonly Locale[] = ["en", "ko"];
@@ -27,7 +28,20 @@ export interface EdgeVariant {
 export interface SubCodeText {
   readonly title: string;
   readonly happened: string;
+  /** What a visitor can do: agrees with the code's retry advice (a code that retrying cannot fix never says "try again"). */
+  readonly visitor: string;
   readonly owner: readonly string[];
+}
+
+/**
+ * What was seen, for one {@link FindingKind}. Placeholders: `{port}`, `{s}`, `{alert}`,
+ * `{version}`, `{date}`, `{status}`, `{code}` (see `findingValues`); never a host or an IP.
+ */
+export interface FindingText {
+  /** One public line: the copy block's "observed", the JSON's detail. */
+  readonly observed: string;
+  /** Owner steps that follow from it, shown before the code's own. */
+  readonly owner?: readonly string[];
 }
 
 /** Labels and fixed phrases of the page, the problem+json body and the text body. */
@@ -64,6 +78,10 @@ export interface UiText {
   readonly retryAfterHint: string;
   readonly switchLanguage: string;
   readonly subCodeUnknown: string;
+  /** Label of the copy block's one-line "what was observed". */
+  readonly observed: string;
+  /** Said instead of the retry countdown when a long request must not be repeated automatically. */
+  readonly noAutoRetry: string;
   /** Short text for `text/plain` answers, contains `{code}`, `{title}`, `{ray}`. */
   readonly plainHeadline: string;
 }
@@ -82,5 +100,6 @@ export interface Messages {
   /** This site's Worker failed (an exception in its code or in the app's handler): the owner's to fix. */
   readonly workerFault: EdgeVariant;
   readonly subCodes: Readonly<Record<SubCode, SubCodeText>>;
+  readonly findings: Readonly<Record<FindingKind, FindingText>>;
   readonly ui: UiText;
 }

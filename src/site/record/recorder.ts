@@ -2,6 +2,7 @@
  * Writes incidents to KV off the response path (`waitUntil`), within the write budget.
  * A KV failure is counted and logged, never thrown at the visitor.
  */
+import { findingOf } from "../../core/finding";
 import type { Failure } from "../../core/classify";
 import { type Admission, type BudgetOptions, WriteBudget } from "./budget";
 import { within } from "../../core/time";
@@ -90,6 +91,7 @@ export function buildRecord(input: IncidentInput, weight: number, options: Incid
     ...(cf.tlsVersion ? { tls_version: cf.tlsVersion } : {}),
     ...(options.storeClientIp && ip ? { client_ip: ip } : {}),
     weight,
+    finding: findingOf(failure),
     evidence,
   };
 }

@@ -49,6 +49,8 @@ function failureValues(v: ErrorView): Record<string, string> {
     happened: v.happened,
     visitor: v.visitor,
     retryable: bool(v.failure.retryable),
+    auto_retry: bool(v.autoRetry),
+    observed: v.observed,
     status_browser: status("browser"),
     status_edge: status("edge"),
     status_origin: status("origin"),
@@ -61,11 +63,11 @@ function failureValues(v: ErrorView): Record<string, string> {
 
 /**
  * Everything {@link failureValues} depends on besides the language: the view's texts are chosen
- * from the code, sub-code, hop and category alone (see `view.ts`). Adding an input to
+ * from the code, sub-code, hop, category and finding alone (see `view.ts`). Adding an input to
  * `failureValues` means adding it here.
  */
 const failureSignature = (v: ErrorView): string =>
-  `${v.code}|${v.subCode ?? ""}|${v.failure.hop}|${v.failure.category}|${v.failure.retryable}`;
+  `${v.code}|${v.subCode ?? ""}|${v.failure.hop}|${v.failure.category}|${v.failure.retryable}|${JSON.stringify(v.finding)}`;
 
 /** The values that differ from one request to the next. */
 function requestValues(v: ErrorView, brand: string | undefined): Record<string, string> {

@@ -29,7 +29,8 @@ export function problemDetails(v: ErrorView): ProblemDetails {
     type: `${DOCS}error-${v.code}/`,
     title: v.title,
     status: v.code,
-    detail: v.happened,
+    // What the code means, then what was actually seen (public-safe: a port, never a host).
+    detail: `${v.happened} ${v.observed}`,
     error_code: v.code,
     error_name: f.name,
     error_category: f.category,

@@ -4,6 +4,7 @@
  */
 import type { Failure } from "../../core/classify";
 import { isSubCode, reasonPhrase } from "../../core/codes";
+import { fill, type Finding, findingOf, findingValues } from "../../core/finding";
 import type { Locale, Messages } from "../../core/i18n";
 import { LOCALES, messagesFor } from "../../core/i18n";
 import { formatUtc } from "../../core/time";
@@ -17,7 +18,17 @@ export interface ErrorView {
   readonly title: string;
   readonly happened: string;
   readonly visitor: string;
+  /** The finding's own steps first, then the code's. */
   readonly owner: readonly string[];
+  /** What was seen, from the evidence alone. */
+  readonly finding: Finding;
+  /** {@link finding} in one public line (a port, never a host or IP): the copy block's "observed". */
+  readonly observed: string;
+  /**
+   * Whether the page may reload itself. False when retrying cannot help, and for 524: the request
+   * may still be running at the origin (a checkout, an export), so repeating it is the visitor's call.
+   */
+  readonly autoRetry: boolean;
   readonly subCode?: number;
   readonly subTitle?: string;
   readonly rayId: string;
@@ -59,7 +70,14 @@ function languageHref(url: URL, locale: Locale): string {
   return `?${params}`;
 }
 
-const fill = (text: string, status: number, phrase: string): string => text.replaceAll("{status}", String(status)).replaceAll("{phrase}", phrase);
+const fillStatus = (text: string, status: number, phrase: string): string => text.replaceAll("{status}", String(status)).replaceAll("{phrase}", phrase);
+
+/** The one-line "what was observed" for the copy block: public-safe, no host or IP. */
+export function observedLine(failure: Failure, m: Messages): string {
+  return observedOf(findingOf(failure), m);
+}
+
+const observedOf = (finding: Finding, m: Messages): string => fill(m.findings[finding.kind].observed, findingValues(finding));
 
 function texts(failure: Failure, m: Messages) {
   const base = m.codes[failure.code];
@@ -70,7 +88,7 @@ function texts(failure: Failure, m: Messages) {
     // The origin's own status, with its own reason phrase; the text is the origin's generic one.
     const t = m.originStatus;
     const phrase = reasonPhrase(failure.status) ?? t.title;
-    return { title: phrase, happened: fill(t.happened, failure.status, phrase), owner: t.owner.map((o) => fill(o, failure.status, phrase)), subTitle: undefined, visitor: t.visitor };
+    return { title: phrase, happened: fillStatus(t.happened, failure.status, phrase), owner: t.owner.map((o) => fillStatus(o, failure.status, phrase)), subTitle: undefined, visitor: t.visitor };
   }
   const edge = failure.hop === "edge" && failure.category === "cloudflare" && failure.code <= 504;
   const variant = edge ? m.edgeVariants[failure.code as 500 | 502 | 503 | 504] : undefined;
@@ -81,7 +99,7 @@ function texts(failure: Failure, m: Messages) {
     owner: sub?.owner ?? variant?.owner ?? base.owner,
     // A known 1xxx code already gives the headline; its title is only repeated for unknown ones.
     subTitle: failure.subCode === undefined || sub ? undefined : m.ui.subCodeUnknown,
-    visitor: base.visitor,
+    visitor: sub?.visitor ?? base.visitor,
   };
 }
 
@@ -89,6 +107,9 @@ export function buildView(input: ViewInput): ErrorView {
   const { failure } = input;
   const messages = messagesFor(input.locale);
   const t = texts(failure, messages);
+  const finding = findingOf(failure);
+  const values = findingValues(finding);
+  const findingOwner = (messages.findings[finding.kind].owner ?? []).map((line) => fill(line, values));
   return {
     failure,
     code: failure.status,
@@ -97,7 +118,10 @@ export function buildView(input: ViewInput): ErrorView {
     title: t.title,
     happened: t.happened,
     visitor: t.visitor,
-    owner: t.owner,
+    owner: findingOwner.length > 0 ? [...findingOwner, ...t.owner] : t.owner,
+    finding,
+    observed: observedOf(finding, messages),
+    autoRetry: failure.retryable && failure.code !== 524,
     ...(failure.subCode !== undefined ? { subCode: failure.subCode, subTitle: t.subTitle ?? "" } : {}),
     rayId: input.rayId,
     time: input.time,
@@ -110,12 +134,13 @@ export function buildView(input: ViewInput): ErrorView {
   };
 }
 
-/** The copy-ready block for the hosting provider: code and message, time and zone, URL, Ray ID. */
+/** The copy-ready block for the hosting provider: code and message, what was observed, time and zone, URL, Ray ID. */
 export function reportText(v: ErrorView): string {
   const ui = v.messages.ui;
   const lines = [
     `${ui.errorCode}: ${v.code} ${v.title}`,
     ...(v.subCode !== undefined ? [`${ui.subCode}: ${v.subCode} ${v.subTitle ?? ""}`.trimEnd()] : []),
+    `${ui.observed}: ${v.observed}`,
     `${ui.timeUtc}: ${v.timeUtc}`,
     `${ui.url}: ${v.url}`,
     `${ui.rayId}: ${v.rayId}`,

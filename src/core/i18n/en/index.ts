@@ -1,4 +1,5 @@
 import type { Messages } from "../types";
+import { findings } from "./findings";
 import { subCodes } from "./sub-codes";
 
 /** Owner steps shared by the 500/502/503/504 variants for Cloudflare's own errors. */
@@ -64,7 +65,7 @@ export const en: Messages = {
         "Check the origin's error logs for crashes of the web server or application at the time of the error.",
         "Make sure no firewall or security tool on the origin blocks Cloudflare's IP addresses.",
         "Keep response headers under 16 KB; oversized headers usually come from too many cookies.",
-        "The origin must always send a status code and valid headers: empty replies or connections closed before the headers cause 520.",
+        "The origin must always send a status code and valid headers: empty replies or connections closed before the headers cause 520. A web server in front of the application logs this as \"upstream prematurely closed connection while reading response header from upstream\".",
         "If it persists, give Cloudflare support the full URL, the Ray ID, the /cdn-cgi/trace output and two HAR files (Cloudflare on and paused).",
       ],
     },
@@ -85,10 +86,12 @@ export const en: Messages = {
       happened: "The website's server did not answer in time, so the connection to it timed out.",
       visitor: "Please try again in a few minutes.",
       owner: [
+        "A 522 is one of two timeouts: no SYN+ACK to Cloudflare's SYN within 15 s (19 s in current docs), or, once connected, no ACK for the request within 90 s.",
         "Most common: .htaccess, iptables or a firewall blocks or rate-limits Cloudflare's IPs. Ask your host to allow all Cloudflare IP ranges.",
         "Check whether the origin is overloaded or offline and dropping incoming requests or packets.",
         "Make sure keepalives are enabled on the origin web server.",
         "Check that the IP in your Cloudflare DNS record matches the server IP your hosting provider currently gives you.",
+        "On Cloudflare Pages, check that the custom domain is set up and its CNAME record points to your Pages domain.",
         "If it persists, ask your host for an MTR or traceroute to the Cloudflare IPs in your logs and pass the results to Cloudflare support.",
       ],
     },
@@ -100,19 +103,21 @@ export const en: Messages = {
         "Check that the A or AAAA record in Cloudflare DNS holds the origin's current, correct IP address.",
         "Ask your hosting provider to check internet routing to the origin and between Cloudflare and the origin.",
         "If it persists, collect an MTR or traceroute from the origin to the Cloudflare IPs that connected most often before the failure.",
+        "With a self-managed Railgun, also give a traceroute from the Railgun server to the origin and the Railgun server's latest syslog.",
         "Give your hosting provider the error code, the time with time zone, and the URL.",
       ],
     },
     524: {
       title: "A timeout occurred",
       happened: "The website's server received the request but took too long to send back the page.",
-      visitor: "The server may be busy; please try again in a couple of minutes.",
+      visitor: "The server may be busy; try again in a couple of minutes. If you submitted a form or started a long task, it may still be running: check before sending it again.",
       owner: [
-        "Cloudflare connected, but the origin sent no HTTP response within the proxy read timeout (100 seconds by default).",
+        "The connection was made, but the origin sent no HTTP response in time (Cloudflare's proxy read timeout: 100 s in the troubleshooting article, 120 s in current docs).",
         "Look for long-running processes, such as heavy database queries, and for overload or resource shortages on the origin.",
         "For long jobs, answer at once and let the client poll a status URL instead of holding the request open.",
         "Serve requests that regularly take over 100 s, such as large exports, from a subdomain that is not proxied (DNS only).",
         "On the Enterprise plan, the proxy read timeout can be raised up to 6000 seconds (proxy_read_timeout setting).",
+        "With Railgun, raise lan.timeout above its 30 s default and restart the Railgun service.",
       ],
     },
     525: {
@@ -151,7 +156,7 @@ export const en: Messages = {
       ],
     },
     530: {
-      title: "Origin error",
+      title: "Site configuration error",
       happened: "A setup problem on the website's side stopped the page from being loaded.",
       visitor:
         "Some of these problems clear up within minutes, so try again shortly; otherwise the site owner has to fix it.",
@@ -199,6 +204,7 @@ export const en: Messages = {
     ],
   },
   subCodes,
+  findings,
   ui: {
     whatHappened: "What happened?",
     whatCanIDo: "What can I do?",
@@ -229,6 +235,8 @@ export const en: Messages = {
     retryAfterHint: "Try again in about {s} seconds.",
     switchLanguage: "Switch language",
     subCodeUnknown: "Other Cloudflare error",
+    observed: "Observed",
+    noAutoRetry: "This page does not reload itself: a long request should not be repeated automatically.",
     plainHeadline: "{code} {title}: the site is having trouble. Ray ID {ray}",
   },
 };

@@ -1,4 +1,5 @@
 import type { Messages } from "../types";
+import { findings } from "./findings";
 import { subCodes } from "./sub-codes";
 
 /** Cloudflare 브랜드가 표시된 500/502/503/504 오류에서 공통으로 안내하는 조치. */
@@ -64,7 +65,7 @@ export const ko: Messages = {
         "오류 발생 시각에 웹 서버나 애플리케이션이 비정상 종료되었는지 원본 서버의 오류 로그를 확인하세요.",
         "원본 서버의 방화벽이나 보안 프로그램이 Cloudflare IP 주소를 차단하고 있지 않은지 확인하세요.",
         "응답 헤더는 16KB를 넘으면 안 됩니다. 헤더가 커지는 원인은 대개 지나치게 많은 쿠키입니다.",
-        "원본 서버는 항상 상태 코드와 올바른 헤더를 보내야 합니다. 빈 응답이나 헤더 전송 전에 끊긴 연결은 520 오류로 이어집니다.",
+        "원본 서버는 항상 상태 코드와 올바른 헤더를 보내야 합니다. 빈 응답이나 헤더 전송 전에 끊긴 연결은 520 오류로 이어집니다. 애플리케이션 앞의 웹 서버는 이를 \"upstream prematurely closed connection while reading response header from upstream\"으로 기록합니다.",
         "계속되면 전체 URL, Ray ID, /cdn-cgi/trace 출력, HAR 파일 2개(Cloudflare 사용 시와 일시 중지 시)를 Cloudflare 지원팀에 보내세요.",
       ],
     },
@@ -76,7 +77,7 @@ export const ko: Messages = {
         "웹 서버 프로세스(nginx, Apache 등)가 실행 중이고 80/443 포트에서 요청을 받고 있는지 확인하세요.",
         "원본 서버 오류 로그에서 웹 서버가 비정상 종료되거나 중지된 기록이 있는지 확인하세요.",
         "방화벽과 보안 소프트웨어가 모든 Cloudflare IP 대역을 허용하고, 차단하거나 속도 제한을 걸지 않는지 확인하세요.",
-        "SSL/TLS 모드가 Full 또는 Full (strict)이면 원본 서버에 인증서(예: Cloudflare 원본 CA 인증서)가 설치되어 있는지 확인하세요.",
+        "SSL/TLS 암호화 모드가 전체 또는 전체(엄격)이면 원본 서버에 인증서(예: Cloudflare 원본 CA 인증서)가 설치되어 있는지 확인하세요.",
         "호스팅 업체에 문의할 때는 오류 코드, 발생 시각과 시간대, URL을 함께 전달하세요.",
       ],
     },
@@ -85,10 +86,12 @@ export const ko: Messages = {
       happened: "웹사이트 서버가 제때 응답하지 않아 연결 시간이 초과되었습니다.",
       visitor: "몇 분 후에 다시 시도해 주세요.",
       owner: [
+        "522는 두 가지 시간 초과 중 하나입니다. Cloudflare의 SYN에 15초(최신 문서 기준 19초) 안에 SYN+ACK가 오지 않았거나, 연결된 뒤 90초 안에 요청에 대한 ACK가 오지 않은 경우입니다.",
         "가장 흔한 원인은 .htaccess, iptables, 방화벽에서 Cloudflare IP를 차단하거나 속도 제한하는 경우입니다. 모든 Cloudflare IP 대역을 허용하세요.",
         "원본 서버가 과부하 상태이거나 꺼져 있어 들어오는 요청이나 패킷을 놓치고 있지 않은지 확인하세요.",
         "원본 웹 서버에서 keepalive가 활성화되어 있는지 확인하세요.",
         "Cloudflare DNS 레코드의 IP가 호스팅 업체가 현재 서버에 할당한 IP와 같은지 확인하세요.",
+        "Cloudflare Pages를 쓴다면 사용자 지정 도메인이 설정되어 있고 CNAME 레코드가 Pages 도메인을 가리키는지 확인하세요.",
         "계속되면 호스팅 업체에 로그에 나타난 Cloudflare IP까지의 MTR 또는 traceroute 결과를 요청해 Cloudflare 지원팀에 전달하세요.",
       ],
     },
@@ -100,19 +103,21 @@ export const ko: Messages = {
         "Cloudflare DNS의 A 또는 AAAA 레코드에 원본 서버의 현재 IP 주소가 정확히 입력되어 있는지 확인하세요.",
         "호스팅 업체에 원본 서버의 인터넷 라우팅과 Cloudflare–원본 서버 간 라우팅을 점검해 달라고 요청하세요.",
         "계속되면 장애 직전에 가장 많이 접속한 Cloudflare IP를 대상으로 원본 서버에서 MTR 또는 traceroute를 실행해 결과를 확보하세요.",
+        "Railgun을 직접 운영한다면 Railgun 서버에서 원본 서버까지의 traceroute와 Railgun 서버의 최신 syslog도 함께 전달하세요.",
         "호스팅 업체에 오류 코드, 발생 시각과 시간대, URL을 전달하세요.",
       ],
     },
     524: {
       title: "응답 시간 초과",
       happened: "웹사이트 서버가 요청을 받았지만 페이지를 보내는 데 너무 오래 걸렸습니다.",
-      visitor: "서버가 바쁠 수 있으니 2~3분 후에 다시 시도해 주세요.",
+      visitor: "서버가 바쁠 수 있으니 2~3분 후에 다시 시도해 주세요. 양식을 제출했거나 오래 걸리는 작업을 시작했다면 아직 처리 중일 수 있으니, 다시 보내기 전에 결과를 먼저 확인하세요.",
       owner: [
-        "Cloudflare가 원본 서버에 연결했지만, 프록시 읽기 제한 시간(기본 100초) 안에 HTTP 응답을 받지 못했습니다.",
+        "연결은 되었지만 원본 서버가 제때 HTTP 응답을 보내지 않았습니다(Cloudflare 프록시 읽기 제한 시간: 문제 해결 문서 기준 100초, 최신 문서 기준 120초).",
         "대용량 데이터베이스 쿼리처럼 오래 실행되는 작업이 있는지, 원본 서버에 과부하나 자원 부족이 있는지 확인하세요.",
         "오래 걸리는 작업은 요청에 바로 응답하고, 클라이언트가 상태 URL을 주기적으로 폴링하도록 바꾸세요.",
         "대용량 내보내기처럼 100초를 자주 넘기는 요청은 프록시하지 않는(DNS 전용) 하위 도메인으로 옮기세요.",
         "Enterprise 요금제에서는 proxy_read_timeout 설정으로 제한 시간을 최대 6000초까지 늘릴 수 있습니다.",
+        "Railgun을 쓴다면 lan.timeout을 기본값 30초보다 크게 잡고 Railgun 서비스를 다시 시작하세요.",
       ],
     },
     525: {
@@ -120,10 +125,10 @@ export const ko: Messages = {
       happened: "웹사이트 서버와 보안 연결을 맺지 못했습니다.",
       visitor: "사이트 소유자가 서버의 보안 설정을 바로잡은 뒤에 다시 방문해 주세요.",
       owner: [
-        "SSL/TLS 모드가 Full 또는 Full (strict)인 상태에서 Cloudflare와 원본 서버 간 SSL/TLS 핸드셰이크가 실패했습니다.",
+        "SSL/TLS 암호화 모드가 전체 또는 전체(엄격)인 상태에서 Cloudflare와 원본 서버 간 SSL/TLS 핸드셰이크가 실패했습니다.",
         "원본 서버에 유효한 인증서가 설치되어 있는지 확인하세요. 무료 Cloudflare 원본 CA 인증서를 사용해도 됩니다.",
         "원본 서버의 443 포트(또는 사용 중인 HTTPS 포트)가 열려 있는지 확인하세요.",
-        "원본 서버가 SNI를 지원하는지, Cloudflare와 공통으로 쓸 수 있는 암호 스위트가 하나 이상 있는지 확인하세요.",
+        "원본 서버가 SNI를 지원하는지, Cloudflare와 공통으로 쓸 수 있는 암호 그룹이 하나 이상 있는지 확인하세요.",
         "오류 발생 시각의 원본 서버 오류 로그에서 핸드셰이크 도중 연결이 재설정된 기록이 있는지 확인하세요.",
       ],
     },
@@ -132,11 +137,11 @@ export const ko: Messages = {
       happened: "웹사이트의 보안 인증서를 확인할 수 없어 서버와 안전하게 연결하지 못했습니다.",
       visitor: "사이트 소유자가 인증서를 바로잡은 뒤에 다시 방문해 주세요.",
       owner: [
-        "SSL/TLS 모드가 Full (strict)이고, 원본 서버의 인증서가 검증을 통과하지 못했습니다.",
+        "SSL/TLS 암호화 모드가 전체(엄격)이고, 원본 서버의 인증서가 검증을 통과하지 못했습니다.",
         "인증서가 만료되거나 폐기되지 않았는지 확인하세요.",
         "자체 서명 인증서가 아니라 인증 기관(CA)이 서명한 인증서여야 합니다. Cloudflare 원본 CA 인증서도 사용할 수 있습니다.",
         "요청한 호스트 이름이 인증서의 일반 이름(CN)이나 주체 대체 이름(SAN)에 있어야 하고, 원본 서버가 443 포트로 연결을 받아야 합니다.",
-        "자체 서명 인증서를 계속 써야 한다면 SSL/TLS 모드를 Full (strict)에서 Full로 바꾸세요.",
+        "자체 서명 인증서를 계속 써야 한다면 SSL/TLS 암호화 모드를 전체(엄격)에서 전체로 바꾸세요.",
       ],
     },
     527: {
@@ -151,7 +156,7 @@ export const ko: Messages = {
       ],
     },
     530: {
-      title: "원본 서버 오류",
+      title: "사이트 설정 오류",
       happened: "웹사이트 쪽 설정 문제로 페이지를 불러오지 못했습니다.",
       visitor:
         "몇 분 안에 저절로 해결되기도 하니 잠시 후 다시 시도해 주세요. 계속되면 사이트 소유자가 조치해야 합니다.",
@@ -199,6 +204,7 @@ export const ko: Messages = {
     ],
   },
   subCodes,
+  findings,
   ui: {
     whatHappened: "발생한 문제",
     whatCanIDo: "해결 방법",
@@ -229,6 +235,8 @@ export const ko: Messages = {
     retryAfterHint: "약 {s}초 후에 다시 시도해 주세요.",
     switchLanguage: "언어 변경",
     subCodeUnknown: "기타 Cloudflare 오류",
+    observed: "확인된 내용",
+    noAutoRetry: "오래 걸리는 요청은 자동으로 다시 보내면 안 되므로, 이 페이지는 스스로 새로 고치지 않습니다.",
     plainHeadline: "{code} {title}: 사이트에 문제가 발생했습니다. Ray ID {ray}",
   },
 };
