@@ -14,7 +14,7 @@ export type Finding =
   | { readonly kind: "edge_status"; readonly status: number }
   /** The platform answered with a 52x/530 itself: that status is all the Worker saw. */
   | { readonly kind: "reported"; readonly status: number }
-  | { readonly kind: "sub_code"; readonly subCode: number }
+  | { readonly kind: "sub_code"; readonly code: number }
   | { readonly kind: "sub_code_missing" }
   | ({ readonly kind: "refused" } & Port)
   /** The TCP connect did not complete within the probe's budget. */
@@ -132,22 +132,20 @@ export function findingOf(f: Failure): Finding {
   const e = f.evidence;
   if (e.source === "fault" || f.kind === "worker_fault") return { kind: "worker_fault" };
   if (e.source === "exception") return thrownFinding(f, e);
-  if (f.code === 530) return f.subCode !== undefined ? { kind: "sub_code", subCode: f.subCode } : { kind: "sub_code_missing" };
+  if (f.code === 530) return f.subCode !== undefined ? { kind: "sub_code", code: f.subCode } : { kind: "sub_code_missing" };
   if (f.kind === "edge_status") return { kind: "edge_status", status: e.status };
   return f.kind === "reported" ? { kind: "reported", status: e.status } : { kind: "origin_status", status: e.status };
 }
 
-/** A finding's values as text placeholders: `{port}`, `{s}` (seconds), `{alert}`, `{version}`, `{date}`, `{status}`, `{code}`. */
+/**
+ * A finding's values as text placeholders: its own fields (`{port}`, `{alert}`, `{version}`,
+ * `{date}`, `{status}`, `{code}`) and `{s}`, the timeout or wait in seconds.
+ */
 export function findingValues(f: Finding): Readonly<Record<string, string>> {
   const values: Record<string, string> = {};
-  if ("port" in f) values.port = String(f.port);
-  if ("status" in f) values.status = String(f.status);
-  if (f.kind === "sub_code") values.code = String(f.subCode);
-  if (f.kind === "no_headers") values.s = seconds(f.timeoutMs);
-  if (f.kind === "connect_timeout") values.s = seconds(f.waitedMs);
-  if ("alert" in f) values.alert = f.alert;
-  if ("version" in f) values.version = f.version;
-  if ("date" in f) values.date = f.date;
+  for (const [key, value] of Object.entries(f)) values[key] = String(value);
+  const ms = f.kind === "no_headers" ? f.timeoutMs : f.kind === "connect_timeout" ? f.waitedMs : undefined;
+  if (ms !== undefined) values.s = seconds(ms);
   return values;
 }
 

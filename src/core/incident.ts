@@ -94,8 +94,7 @@ export function describeEvidence(e: Observation): string {
     text = `HTTP ${e.status}${type ? ` ${type}` : ""}, ${e.bodyBytesRead} B, ${e.elapsedMs} ms${body ? `: ${body}` : ""}`;
   } else if (e.source === "exception") {
     const p = e.probe;
-    const tls = p !== "skipped" ? p.tlsDetail : undefined;
-    const seen = [tls?.version, tls?.alert, p !== "skipped" ? p.http?.outcome : undefined].filter(Boolean).join(" ");
+    const seen = p === "skipped" ? undefined : (p.tlsDetail?.alert ?? p.tlsDetail?.version ?? p.http?.outcome);
     const probe = p === "skipped" ? "" : `; probe tcp=${p.tcp}${p.tls ? ` tls=${p.tls}` : ""}${seen ? ` (${seen})` : ""}`;
     text = `${e.errorName}: ${oneLine(e.errorMessage)}${e.timedOut ? " (timed out)" : ""}, ${e.elapsedMs} ms${probe}`;
   } else {

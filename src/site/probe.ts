@@ -149,7 +149,7 @@ async function replayHead(socket: Socket, url: URL, ms: number): Promise<HttpRep
   };
   try {
     const writer = socket.writable.getWriter();
-    const request = `HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: edge-error-pages-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
+    const request = `HEAD ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: edge-error-pages-probe\r\nConnection: close\r\n\r\n`;
     await writer.write(new TextEncoder().encode(request));
     writer.releaseLock();
     const how = await readUntil(socket, ms, (chunk) => {

@@ -50,7 +50,7 @@ const CASES: readonly [string, ErrorObservation | ResponseObservation, Finding][
   ["dns", thrown({ origin: "https://origin.example" }, { tcp: "failed" }), { kind: "dns" }],
   ["origin 502", response(502), { kind: "origin_status", status: 502 }],
   ["reported 522", response(522), { kind: "reported", status: 522 }],
-  ["530 with 1033", response(530, "error code: 1033"), { kind: "sub_code", subCode: 1033 }],
+  ["530 with 1033", response(530, "error code: 1033"), { kind: "sub_code", code: 1033 }],
   ["530 without", response(530, "nothing"), { kind: "sub_code_missing" }],
   ["fault", { source: "fault", errorName: "TypeError", errorMessage: "x" } as never, { kind: "worker_fault" }],
 ];

@@ -52,7 +52,7 @@ describe("TLS 1.3-only origins (Mozilla modern)", () => {
     const name = nameOf("tls13", cert);
     const { status, body } = await problem(name);
     expect(status).toBe(526);
-    expect(body.detail).toContain(`Port ${portOf(name)} speaks TLS 1.3`);
+    expect(body.detail).toContain(`Port ${portOf(name)} speaks TLS 1.3, which encrypts the certificate`);
     expect(body.owner_checks[0]).toContain(`openssl s_client -connect <origin>:${portOf(name)}`);
   });
 });
@@ -62,7 +62,7 @@ describe("TLS 1.2 origins: the certificate is in clear", () => {
     ["selfSigned", "cert_self_signed", (p: string) => `The certificate on port ${p} is self-signed.`],
     ["expired", "cert_expired", (p: string) => `The certificate on port ${p} expired on `],
     ["wrongHost", "cert_wrong_host", (p: string) => `The certificate on port ${p} does not name the origin's host.`],
-    ["valid", "cert_untrusted", (p: string) => `The certificate on port ${p} is in date and names the host, but was not accepted`],
+    ["valid", "cert_untrusted", (p: string) => `The certificate on port ${p} is in date and names the host, yet was refused`],
   ] as const)("%s → 526 (%s)", async (cert, kind, says) => {
     const name = nameOf("tls12", cert);
     const { status, body } = await problem(name);

@@ -80,8 +80,6 @@ export interface UiText {
   readonly subCodeUnknown: string;
   /** Label of the copy block's one-line "what was observed". */
   readonly observed: string;
-  /** Said instead of the retry countdown when a long request must not be repeated automatically. */
-  readonly noAutoRetry: string;
   /** Short text for `text/plain` answers, contains `{code}`, `{title}`, `{ray}`. */
   readonly plainHeadline: string;
 }

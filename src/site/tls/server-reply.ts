@@ -4,25 +4,19 @@
  * bytes that are no TLS at all. Pure and incremental, so it can be fed socket reads as they come.
  */
 
-/** Alert descriptions by number (the TLS alert registry). */
+/** The alerts a server can send in answer to a ClientHello, by number (the TLS alert registry); others read as `alert_<n>`. */
 const ALERTS: Readonly<Record<number, string>> = {
-  0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 22: "record_overflow",
-  40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate", 44: "certificate_revoked",
-  45: "certificate_expired", 46: "certificate_unknown", 47: "illegal_parameter", 48: "unknown_ca",
-  49: "access_denied", 50: "decode_error", 51: "decrypt_error", 70: "protocol_version",
-  71: "insufficient_security", 80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled",
-  109: "missing_extension", 110: "unsupported_extension", 112: "unrecognized_name",
-  113: "bad_certificate_status_response", 115: "unknown_psk_identity", 116: "certificate_required",
-  120: "no_application_protocol",
+  0: "close_notify", 10: "unexpected_message", 22: "record_overflow", 40: "handshake_failure",
+  47: "illegal_parameter", 49: "access_denied", 50: "decode_error", 70: "protocol_version",
+  71: "insufficient_security", 80: "internal_error", 86: "inappropriate_fallback",
+  109: "missing_extension", 110: "unsupported_extension", 112: "unrecognized_name", 120: "no_application_protocol",
 };
 
 export const alertName = (n: number): string => ALERTS[n] ?? `alert_${n}`;
 
-const VERSIONS: Readonly<Record<number, string>> = {
-  0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2", 0x0304: "TLS 1.3",
-};
-
-export const versionName = (n: number): string => VERSIONS[n] ?? `0x${n.toString(16).padStart(4, "0")}`;
+/** "SSL 3.0", "TLS 1.0" … "TLS 1.3"; anything else in hex. */
+export const versionName = (n: number): string =>
+  n === 0x0300 ? "SSL 3.0" : n > 0x0300 && n <= 0x0304 ? `TLS 1.${n - 0x0301}` : `0x${n.toString(16).padStart(4, "0")}`;
 
 export type ReplyVerdict =
   | { readonly kind: "pending" }

@@ -86,7 +86,7 @@ export const en: Messages = {
       happened: "The website's server did not answer in time, so the connection to it timed out.",
       visitor: "Please try again in a few minutes.",
       owner: [
-        "A 522 is one of two timeouts: no SYN+ACK to Cloudflare's SYN within 15 s (19 s in current docs), or, once connected, no ACK for the request within 90 s.",
+        "A 522 is one of two timeouts: no SYN+ACK within 15 s of the SYN (19 s in current docs), or, once connected, no ACK for the request within 90 s.",
         "Most common: .htaccess, iptables or a firewall blocks or rate-limits Cloudflare's IPs. Ask your host to allow all Cloudflare IP ranges.",
         "Check whether the origin is overloaded or offline and dropping incoming requests or packets.",
         "Make sure keepalives are enabled on the origin web server.",
@@ -110,14 +110,13 @@ export const en: Messages = {
     524: {
       title: "A timeout occurred",
       happened: "The website's server received the request but took too long to send back the page.",
-      visitor: "The server may be busy; try again in a couple of minutes. If you submitted a form or started a long task, it may still be running: check before sending it again.",
+      visitor: "The server may be busy; try again in a couple of minutes. A form you sent may still be processing: check before sending it again.",
       owner: [
         "The connection was made, but the origin sent no HTTP response in time (Cloudflare's proxy read timeout: 100 s in the troubleshooting article, 120 s in current docs).",
         "Look for long-running processes, such as heavy database queries, and for overload or resource shortages on the origin.",
         "For long jobs, answer at once and let the client poll a status URL instead of holding the request open.",
         "Serve requests that regularly take over 100 s, such as large exports, from a subdomain that is not proxied (DNS only).",
         "On the Enterprise plan, the proxy read timeout can be raised up to 6000 seconds (proxy_read_timeout setting).",
-        "With Railgun, raise lan.timeout above its 30 s default and restart the Railgun service.",
       ],
     },
     525: {
@@ -236,7 +235,6 @@ export const en: Messages = {
     switchLanguage: "Switch language",
     subCodeUnknown: "Other Cloudflare error",
     observed: "Observed",
-    noAutoRetry: "This page does not reload itself: a long request should not be repeated automatically.",
     plainHeadline: "{code} {title}: the site is having trouble. Ray ID {ray}",
   },
 };

@@ -5,7 +5,7 @@ export const subCodes: Messages["subCodes"] = {
   1000: {
     title: "DNS points to a prohibited IP",
     happened: "The website's address points to a server it is not allowed to use, so the page could not be loaded.",
-    visitor: "Reloading will not fix this: the site owner has to correct the site's address settings.",
+    visitor: "Reloading will not help: the site owner has to fix the site's DNS.",
     owner: [
       "An A record in your Cloudflare DNS points to a Cloudflare IP address. Change it to your origin server's IP.",
       "If a reverse proxy (e.g. nginx proxy_pass) sends the request back through Cloudflare, point it at the origin or use a redirect.",
@@ -16,7 +16,7 @@ export const subCodes: Messages["subCodes"] = {
   1001: {
     title: "DNS resolution error",
     happened: "The website's address could not be looked up, so its server could not be found.",
-    visitor: "This can be a passing lookup problem; please try again in a few minutes.",
+    visitor: "Please try again in a few minutes.",
     owner: [
       "Check that the domain is active in a Cloudflare account; a request for a domain Cloudflare does not know ends here.",
       "If a CNAME is involved, make sure its target exists and resolves, and that its DNS provider is online.",
@@ -27,7 +27,7 @@ export const subCodes: Messages["subCodes"] = {
   1002: {
     title: "DNS points to a prohibited IP",
     happened: "The website's address points to a server it is not allowed to use, so the page could not be loaded.",
-    visitor: "Reloading will not fix this: the site owner has to correct the site's address settings.",
+    visitor: "Reloading will not help: the site owner has to fix the site's DNS.",
     owner: [
       "A DNS record points to a Cloudflare IP or to a local or disallowed address (e.g. 127.0.0.1). Use your origin's public IP instead.",
       "Confirm the origin's IP address or CNAME target with your hosting provider, then update the A or CNAME record in Cloudflare DNS.",
@@ -37,7 +37,7 @@ export const subCodes: Messages["subCodes"] = {
   1003: {
     title: "Direct IP access not allowed",
     happened: "This website can only be opened by its name, not by a numeric IP address. Please use the site's name instead.",
-    visitor: "Open the site by its name (for example www.example.com) instead of its IP address.",
+    visitor: "Open the site by its name, not by an IP address.",
     owner: [
       "The request went to a Cloudflare IP address directly instead of to your domain name.",
       "Use the domain name in links, bookmarks and API clients, not a Cloudflare IP.",
@@ -47,7 +47,7 @@ export const subCodes: Messages["subCodes"] = {
   1004: {
     title: "Host not configured to serve web traffic",
     happened: "The website is not set up to serve pages at the moment. This is often temporary while its settings change.",
-    visitor: "This is often temporary while settings change; please try again in a few minutes.",
+    visitor: "Often temporary while settings change: try again in a few minutes.",
     owner: [
       "If you changed DNS recently, wait for the change to propagate; this usually clears within a few minutes.",
       "Make sure your A records point to your origin server's IP, not to Cloudflare IP addresses.",
@@ -57,7 +57,7 @@ export const subCodes: Messages["subCodes"] = {
   1014: {
     title: "CNAME cross-user banned",
     happened: "The website's address points to a site in another account, which is not allowed, so the page could not be loaded.",
-    visitor: "Reloading will not fix this: the site owner has to change how the site's address is set up.",
+    visitor: "Reloading will not help: the site owner has to fix the site's DNS.",
     owner: [
       "A CNAME points to a domain in a different Cloudflare account; Cloudflare blocks this by default.",
       "CNAMEs within one zone or between zones of the same account are fine: move the target or point to one you own.",
@@ -68,7 +68,7 @@ export const subCodes: Messages["subCodes"] = {
   1016: {
     title: "Origin DNS error",
     happened: "The name of the website's server could not be found, so the page could not be loaded.",
-    visitor: "This can clear up once the site's address settings are fixed; please try again in a few minutes.",
+    visitor: "Please try again in a few minutes.",
     owner: [
       "Cloudflare cannot resolve your origin's hostname to an IP address.",
       "Check that an A record with a valid origin IP exists, or that the CNAME target resolves (test with dig or a DNS lookup tool).",
@@ -80,7 +80,7 @@ export const subCodes: Messages["subCodes"] = {
   1018: {
     title: "Could not find host",
     happened: "The website's address is not ready yet or was changed recently, so it could not be found.",
-    visitor: "A new or changed site can take a few minutes to become reachable; please try again shortly.",
+    visitor: "A new site can take minutes to go live: try again shortly.",
     owner: [
       "If the domain was activated on Cloudflare recently, its settings may still be propagating; wait a few minutes.",
       "If the domain was set up through a hosting partner, ask them whether their DNS setup failed.",
@@ -90,7 +90,7 @@ export const subCodes: Messages["subCodes"] = {
   1019: {
     title: "Compute server error",
     happened: "A program that runs this website on the network stopped with an error, so the page could not be loaded.",
-    visitor: "Please try again in a few minutes; if it keeps happening, the site owner has to fix the site's program.",
+    visitor: "Please try again in a few minutes.",
     owner: [
       "A Cloudflare Worker on this route failed; the usual cause is a Worker that calls itself in a loop.",
       "Make sure the Worker does not fetch a URL that is routed to the same Worker script.",
@@ -100,7 +100,7 @@ export const subCodes: Messages["subCodes"] = {
   1033: {
     title: "Tunnel error",
     happened: "The secure link between this website and its server is not connected right now.",
-    visitor: "The link may come back by itself within minutes; please try again shortly.",
+    visitor: "The link often comes back by itself: try again shortly.",
     owner: [
       "The hostname is served through a Cloudflare Tunnel, and no cloudflared connector is connected to it.",
       "Make sure cloudflared is running on the origin and can reach the internet, then check the tunnel's status in the dashboard.",

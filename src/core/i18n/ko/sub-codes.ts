@@ -5,7 +5,7 @@ export const subCodes: Messages["subCodes"] = {
   1000: {
     title: "DNS가 금지된 IP를 가리킴",
     happened: "웹사이트 주소가 사용할 수 없는 서버를 가리키고 있어 페이지를 불러오지 못했습니다.",
-    visitor: "새로고침으로는 해결되지 않습니다. 사이트 소유자가 사이트 주소 설정을 바로잡아야 합니다.",
+    visitor: "새로고침으로는 해결되지 않습니다. 사이트 소유자가 DNS를 고쳐야 합니다.",
     owner: [
       "Cloudflare DNS의 A 레코드가 Cloudflare IP 주소를 가리키고 있습니다. 원본 서버의 IP로 바꾸세요.",
       "리버스 프록시(예: nginx proxy_pass)가 요청을 다시 Cloudflare로 보낸다면 원본 서버를 직접 가리키게 하거나 리디렉션을 쓰세요.",
@@ -16,7 +16,7 @@ export const subCodes: Messages["subCodes"] = {
   1001: {
     title: "DNS 조회 오류",
     happened: "웹사이트 주소를 조회하지 못해 서버를 찾지 못했습니다.",
-    visitor: "일시적인 조회 문제일 수 있으니 몇 분 후에 다시 시도해 주세요.",
+    visitor: "몇 분 후에 다시 시도해 주세요.",
     owner: [
       "도메인이 Cloudflare 계정에서 활성 상태인지 확인하세요. Cloudflare에 없는 도메인으로 요청이 오면 이 오류가 납니다.",
       "CNAME을 쓴다면 대상이 존재하고 조회되는지, 해당 DNS 제공 업체가 정상 동작하는지 확인하세요.",
@@ -27,7 +27,7 @@ export const subCodes: Messages["subCodes"] = {
   1002: {
     title: "DNS가 금지된 IP를 가리킴",
     happened: "웹사이트 주소가 사용할 수 없는 서버를 가리키고 있어 페이지를 불러오지 못했습니다.",
-    visitor: "새로고침으로는 해결되지 않습니다. 사이트 소유자가 사이트 주소 설정을 바로잡아야 합니다.",
+    visitor: "새로고침으로는 해결되지 않습니다. 사이트 소유자가 DNS를 고쳐야 합니다.",
     owner: [
       "DNS 레코드가 Cloudflare IP나 로컬 주소, 허용되지 않는 주소(예: 127.0.0.1)를 가리키고 있습니다. 원본 서버의 공인 IP로 바꾸세요.",
       "호스팅 업체에 원본 서버의 IP나 CNAME 대상을 확인한 뒤 Cloudflare DNS의 A 또는 CNAME 레코드를 수정하세요.",
@@ -37,7 +37,7 @@ export const subCodes: Messages["subCodes"] = {
   1003: {
     title: "IP 직접 접속 불가",
     happened: "이 웹사이트는 숫자로 된 IP 주소가 아니라 사이트 이름으로만 접속할 수 있습니다. 사이트 이름으로 다시 접속해 주세요.",
-    visitor: "IP 주소 대신 사이트 이름(예: www.example.com)으로 접속해 주세요.",
+    visitor: "IP 주소가 아니라 사이트 이름으로 접속해 주세요.",
     owner: [
       "요청이 도메인 이름이 아니라 Cloudflare IP 주소로 바로 들어왔습니다.",
       "링크, 북마크, API 클라이언트에는 Cloudflare IP 대신 도메인 이름을 쓰세요.",
@@ -47,7 +47,7 @@ export const subCodes: Messages["subCodes"] = {
   1004: {
     title: "웹 트래픽을 처리하도록 설정되지 않은 호스트",
     happened: "이 웹사이트는 지금 페이지를 제공하도록 설정되어 있지 않습니다. 설정을 바꾸는 동안 잠시 나타나는 경우가 많습니다.",
-    visitor: "설정이 바뀌는 동안 잠시 나타나는 경우가 많으니 몇 분 후에 다시 시도해 주세요.",
+    visitor: "설정 변경 중에 잠시 나타나는 경우가 많으니 몇 분 후에 다시 시도해 주세요.",
     owner: [
       "최근에 DNS를 변경했다면 변경 사항이 전파될 때까지 기다리세요. 보통 몇 분 안에 해결됩니다.",
       "A 레코드가 Cloudflare IP가 아니라 원본 서버의 IP를 가리키는지 확인하세요.",
@@ -57,7 +57,7 @@ export const subCodes: Messages["subCodes"] = {
   1014: {
     title: "다른 계정 간 CNAME 금지",
     happened: "웹사이트 주소가 허용되지 않는 방식으로 다른 계정의 사이트를 가리키고 있어 페이지를 불러오지 못했습니다.",
-    visitor: "새로고침으로는 해결되지 않습니다. 사이트 소유자가 사이트 주소 설정 방식을 바꿔야 합니다.",
+    visitor: "새로고침으로는 해결되지 않습니다. 사이트 소유자가 DNS를 고쳐야 합니다.",
     owner: [
       "CNAME이 다른 Cloudflare 계정의 도메인을 가리키고 있습니다. Cloudflare는 기본적으로 이를 막습니다.",
       "같은 영역 안이나 같은 계정의 영역끼리는 CNAME을 쓸 수 있으니, 대상을 옮기거나 본인 계정에 있는 대상을 가리키세요.",
@@ -68,7 +68,7 @@ export const subCodes: Messages["subCodes"] = {
   1016: {
     title: "원본 DNS 오류",
     happened: "웹사이트 서버의 이름을 찾지 못해 페이지를 불러오지 못했습니다.",
-    visitor: "사이트 주소 설정이 바로잡히면 해결되니 몇 분 후에 다시 시도해 주세요.",
+    visitor: "몇 분 후에 다시 시도해 주세요.",
     owner: [
       "Cloudflare가 원본 서버의 호스트 이름을 IP 주소로 조회하지 못했습니다.",
       "올바른 원본 IP를 가진 A 레코드가 있는지, CNAME 대상이 조회되는지 dig나 DNS 조회 도구로 확인하세요.",
@@ -80,7 +80,7 @@ export const subCodes: Messages["subCodes"] = {
   1018: {
     title: "호스트를 찾을 수 없음",
     happened: "웹사이트 주소가 아직 준비되지 않았거나 최근에 바뀌어 찾지 못했습니다.",
-    visitor: "새로 만들었거나 바뀐 사이트는 접속되기까지 몇 분 걸릴 수 있으니 잠시 후 다시 시도해 주세요.",
+    visitor: "새 사이트는 접속되기까지 몇 분 걸릴 수 있으니 잠시 후 다시 시도해 주세요.",
     owner: [
       "최근에 Cloudflare에서 도메인을 활성화했다면 설정이 아직 반영되는 중일 수 있으니 몇 분 기다리세요.",
       "호스팅 파트너를 통해 도메인을 설정했다면 파트너 측 DNS 설정에 문제가 없는지 문의하세요.",
@@ -90,7 +90,7 @@ export const subCodes: Messages["subCodes"] = {
   1019: {
     title: "컴퓨팅 서버 오류",
     happened: "이 웹사이트를 실행하는 프로그램에 오류가 발생해 페이지를 불러오지 못했습니다.",
-    visitor: "몇 분 후에 다시 시도해 주세요. 계속되면 사이트 소유자가 사이트 프로그램을 고쳐야 합니다.",
+    visitor: "몇 분 후에 다시 시도해 주세요.",
     owner: [
       "이 경로의 Cloudflare Worker가 실패했습니다. 흔한 원인은 Worker가 자기 자신을 반복해서 호출하는 것입니다.",
       "Worker가 같은 Worker 스크립트로 라우팅되는 URL을 fetch하지 않는지 확인하세요.",
@@ -100,7 +100,7 @@ export const subCodes: Messages["subCodes"] = {
   1033: {
     title: "터널 오류",
     happened: "이 웹사이트와 서버를 잇는 보안 연결이 지금 끊겨 있습니다.",
-    visitor: "연결이 몇 분 안에 저절로 복구될 수 있으니 잠시 후 다시 시도해 주세요.",
+    visitor: "연결이 저절로 복구되는 경우가 많으니 잠시 후 다시 시도해 주세요.",
     owner: [
       "이 호스트 이름은 Cloudflare Tunnel로 연결되는데, 현재 연결된 cloudflared 커넥터가 없습니다.",
       "원본 서버에서 cloudflared가 실행 중이고 인터넷에 접속할 수 있는지 확인한 뒤, 대시보드에서 터널 상태를 확인하세요.",
