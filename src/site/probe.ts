@@ -184,8 +184,9 @@ export async function probeOrigin(url: URL, budgetMs: number, options: ProbeOpti
   const secure = await validatedTls(url, left());
   if (secure) {
     const tlsMs = Date.now() - tlsStart;
-    if (!replay || left() <= 0) return closeQuietly(secure), { ...tcp, tcpMs, tls: "valid", tlsMs };
-    return { ...tcp, tcpMs, tls: "valid", tlsMs, http: await replayHead(secure, url, left()) };
+    if (replay && left() > 0) return { ...tcp, tcpMs, tls: "valid", tlsMs, http: await replayHead(secure, url, left()) };
+    closeQuietly(secure);
+    return { ...tcp, tcpMs, tls: "valid", tlsMs };
   }
   const hello = left() > 0 ? await clientHelloProbe(url, left()) : { tls: "timeout" as const };
   return { ...tcp, tcpMs, ...hello, tlsMs: Date.now() - tlsStart };
