@@ -4,7 +4,7 @@ import type { Messages } from "../types";
 export const findings: Messages["findings"] = {
   origin_status: { observed: "The origin answered HTTP {status}." },
   edge_status: { observed: "A Cloudflare error page came back with HTTP {status}." },
-  reported: { observed: "Cloudflare answered {status} for the origin; nothing more was visible." },
+  reported: { observed: "Cloudflare answered {status} for the origin." },
   sub_code: { observed: "Cloudflare answered 530 with error {code}." },
   sub_code_missing: { observed: "Cloudflare answered 530 without a 1xxx code." },
   refused: { observed: "Port {port} refused the connection." },
@@ -27,7 +27,7 @@ export const findings: Messages["findings"] = {
   },
   tls_not_tls: {
     observed: "Port {port} does not speak TLS.",
-    owner: ["Port {port} answers in plain HTTP or another protocol: serve HTTPS there, or send Cloudflare to the port that does."],
+    owner: ["Port {port} answers in plain HTTP or another protocol: serve HTTPS there, or use the port that does."],
   },
   tls_silent: { observed: "Port {port} accepted the connection but never answered the TLS handshake." },
   tls_legacy: {

@@ -4,7 +4,7 @@ import type { Messages } from "../types";
 export const findings: Messages["findings"] = {
   origin_status: { observed: "원본 서버가 HTTP {status}(으)로 응답했습니다." },
   edge_status: { observed: "Cloudflare 오류 페이지가 HTTP {status}(으)로 돌아왔습니다." },
-  reported: { observed: "원본 서버 요청에 Cloudflare가 {status}(으)로 응답했습니다(그 밖의 정보 없음)." },
+  reported: { observed: "원본 서버 요청에 Cloudflare가 {status}(으)로 응답했습니다." },
   sub_code: { observed: "Cloudflare가 530과 함께 {code} 오류를 반환했습니다." },
   sub_code_missing: { observed: "Cloudflare가 1xxx 코드 없이 530을 반환했습니다." },
   refused: { observed: "{port} 포트가 연결을 거부했습니다." },
@@ -27,7 +27,7 @@ export const findings: Messages["findings"] = {
   },
   tls_not_tls: {
     observed: "{port} 포트는 TLS를 사용하지 않습니다.",
-    owner: ["{port} 포트는 일반 HTTP나 다른 프로토콜로 응답합니다. 이 포트에서 HTTPS를 제공하거나, HTTPS를 제공하는 포트로 Cloudflare를 연결하세요."],
+    owner: ["{port} 포트는 일반 HTTP나 다른 프로토콜로 응답합니다. 이 포트에서 HTTPS를 제공하거나 HTTPS를 제공하는 포트를 쓰세요."],
   },
   tls_silent: { observed: "{port} 포트가 연결은 받았지만 TLS 핸드셰이크에 응답하지 않았습니다." },
   tls_legacy: {
