@@ -8,6 +8,7 @@
 import { connect } from "cloudflare:sockets";
 import { isIpLiteral, type ProbeResult, type TlsOutcome } from "../core/classify";
 import { HEADER_LIMIT, type HttpReplyEvidence, type TlsEvidence } from "../core/probe-evidence";
+import { httpReplyOf } from "./http-reply";
 import { within } from "../core/time";
 import { clientHello } from "./tls/client-hello";
 import { MAX_REPLY_BYTES, type ReplyVerdict, ServerReply, versionName } from "./tls/server-reply";
@@ -121,19 +122,6 @@ async function clientHelloProbe(url: URL, ms: number): Promise<{ tls: TlsOutcome
   }
   const tlsDetail = tlsEvidence(verdict, host);
   return { tls: outcomeOf(verdict, tlsDetail), ...(Object.keys(tlsDetail).length > 0 ? { tlsDetail } : {}) };
-}
-
-/** Classifies the bytes of a reply to `HEAD`, as far as they go. */
-export function httpReplyOf(bytes: Uint8Array, ended: boolean, timedOut: boolean): HttpReplyEvidence | undefined {
-  const head = new TextDecoder().decode(bytes.subarray(0, HEADER_LIMIT + 4));
-  const firstLine = head.split(/\r?\n/, 1)[0]?.slice(0, 80) ?? "";
-  const base = { bytes: bytes.length, ...(firstLine ? { firstLine } : {}) };
-  const end = head.indexOf("\r\n\r\n");
-  if (bytes.length >= 5 && !/^HTTP\/\d/.test(head)) return { outcome: "not_http", ...base };
-  if ((end === -1 && bytes.length > HEADER_LIMIT) || end > HEADER_LIMIT) return { outcome: "headers_too_large", ...base };
-  if (end !== -1) return { outcome: "complete", ...base };
-  if (ended) return { outcome: bytes.length === 0 ? "empty" : /^HTTP\/\d/.test(head) ? "closed_before_headers" : "not_http", ...base };
-  return timedOut ? { outcome: "timeout", ...base } : undefined;
 }
 
 /** Sends `HEAD` for the failed path over `socket` (plain or validated TLS) and reads the header block. */
