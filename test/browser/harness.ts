@@ -60,7 +60,12 @@ export interface PageCase {
   readonly title: (m: Messages) => string;
   readonly happened: (m: Messages) => string;
   readonly owner: (m: Messages) => readonly string[];
+  /** The visitor's text when it is not the code's own (a 1xxx code has its own). */
+  readonly visitor?: (m: Messages) => string;
 }
+
+/** What the page tells a visitor for this case. */
+export const visitorText = (c: PageCase, m: Messages): string => c.visitor?.(m) ?? m.codes[c.code as 502].visitor;
 
 /** The pages the tests open: origin errors, a real refused connection, an edge error and a 530 with its 1xxx code. */
 export const CASES: readonly PageCase[] = [
@@ -115,6 +120,7 @@ export const CASES: readonly PageCase[] = [
     title: (m) => m.subCodes[1016].title,
     happened: (m) => m.subCodes[1016].happened,
     owner: (m) => m.subCodes[1016].owner,
+    visitor: (m) => m.subCodes[1016].visitor,
   },
   {
     // A cloudflare-nginx body: the failure is the edge's, not the origin's.

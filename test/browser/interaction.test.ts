@@ -3,7 +3,7 @@
  * URLs with markup in them (which must stay text).
  */
 import { describe, expect, it } from "vitest";
-import { caseById, DEVICE, hopName, type Lang, LANGS, LOCALE, MESSAGES, rayIdCell, Session, SITE, useStack } from "./harness";
+import { caseById, DEVICE, hopName, type Lang, LANGS, LOCALE, MESSAGES, rayIdCell, Session, SITE, useStack, visitorText } from "./harness";
 
 const suite = useStack();
 
@@ -31,6 +31,7 @@ describe.each(LANGS)("copy button (%s)", (lang) => {
     expect(copied.split("\n")).toEqual([
       `${m.ui.errorCode}: 530 ${m.subCodes[1016].title}`,
       `${m.ui.subCode}: 1016`,
+      `${m.ui.observed}: ${m.findings.sub_code.observed.replace("{code}", "1016")}`,
       expect.stringMatching(new RegExp(`^${m.ui.timeUtc.replace(/[()]/g, "\\$&")}: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC$`)),
       `${m.ui.url}: https://${SITE}/cf530/1016`,
       `${m.ui.rayId}: ${rayId}`,
@@ -59,7 +60,7 @@ describe("without JavaScript", () => {
       expect(await page.locator(".hop.bad .nm b").innerText()).toBe(hopName(m, c.hop));
       const main = await page.locator("main").innerText();
       expect(main).toContain(c.happened(m));
-      expect(main).toContain(m.codes[c.code as 502].visitor);
+      expect(main).toContain(visitorText(c, m));
       expect(await page.locator(".two ul li").allInnerTexts()).toEqual([...c.owner(m)]);
       const rayId = (await rayIdCell(page).innerText()).trim();
       expect(rayId).toMatch(/^[0-9a-f]{16}$/);

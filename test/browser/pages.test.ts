@@ -5,7 +5,7 @@
  * but the document (favicon included) and nothing outside 127.0.0.1, at most 16 KB.
  */
 import { describe, expect, it } from "vitest";
-import { CASES, DEVICE, type Lang, LANGS, LOCALE, MESSAGES, hopName, rayIdCell, retryInPattern, type Session, SITE, Session as S, type Width, WIDTHS, useStack } from "./harness";
+import { CASES, DEVICE, type Lang, LANGS, LOCALE, MESSAGES, hopName, rayIdCell, retryInPattern, type Session, SITE, Session as S, type Width, WIDTHS, useStack, visitorText } from "./harness";
 
 const MAX_BYTES = 16 * 1024;
 
@@ -53,7 +53,7 @@ describe.each(CASES)("$id ($path)", (c) => {
 
     // What happened, and what visitors and owners can do.
     expect(await page.locator("main").innerText()).toContain(c.happened(m));
-    expect(await page.locator(".two .card").first().innerText()).toContain(m.codes[c.code as 502].visitor);
+    expect(await page.locator(".two .card").first().innerText()).toContain(visitorText(c, m));
     expect(await page.locator(".two ul li").allInnerTexts()).toEqual([...c.owner(m)]);
 
     // Ray ID: in the details, the report and the footer, all visible.
