@@ -34,12 +34,18 @@ export class Reader {
     return n;
   }
 
-  boolean(name: string): boolean {
+  boolean(name: string, fallback = false): boolean {
     const raw = this.string(name)?.toLowerCase();
-    if (raw === undefined || raw === "false" || raw === "0" || raw === "no") return false;
+    if (raw === undefined) return fallback;
+    if (raw === "false" || raw === "0" || raw === "no") return false;
     if (raw === "true" || raw === "1" || raw === "yes") return true;
     this.problems.push(`${name} must be true or false, got "${raw}"`);
-    return false;
+    return fallback;
+  }
+
+  /** A comma-separated list; empty entries dropped. */
+  list(name: string): string[] {
+    return (this.string(name) ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
   }
 
   url(name: string): URL | undefined {

@@ -7,6 +7,7 @@ import { readAdminPath, readLocale, Reader, throwIfProblems, type Vars } from ".
 
 export { ConfigError } from "../core/vars";
 import type { ProxyOptions } from "./proxy";
+import { type ResilienceConfig, readResilience } from "./resilience-config";
 
 /** The site Worker's share of the owner side: which requests belong to the admin Worker. */
 export interface AdminRoute {
@@ -22,6 +23,8 @@ export interface Config {
    * goes to the origin like any other.
    */
   readonly admin: AdminRoute | null;
+  /** Last good copy, retry and backup origin, maintenance mode, status page (docs/resilience.md). */
+  readonly resilience: ResilienceConfig;
   /** Problems worth one log line per isolate, but not worth failing every visitor's request. */
   readonly warnings: readonly string[];
 }
@@ -62,6 +65,7 @@ export function loadConfig(env: Vars): Config {
     },
   };
   const brand = r.string("BRAND_NAME");
+  const resilience = readResilience(r);
   throwIfProblems(r);
   return {
     proxy: { ...(originUrl ? { originUrl } : {}), timeoutMs },
@@ -73,7 +77,10 @@ export function loadConfig(env: Vars): Config {
       probe: originUrl !== undefined,
       incidents,
       ...(brand ? { brand } : {}),
+      ...(resilience.stale ? { lastGoodCopy: resilience.stale } : {}),
+      ...(resilience.statusPageUrl ? { statusPageUrl: resilience.statusPageUrl } : {}),
     },
+    resilience,
     admin: adminBound ? { path: adminPath } : null,
     warnings: leftoverTokenWarning(env, adminBound),
   };

@@ -5,23 +5,39 @@
 import { Hono } from "hono/tiny";
 import { forwardToAdmin } from "./admin-forward";
 import { type Config, loadConfig } from "./config";
-import { errorPages } from "./error-pages";
-import { proxy } from "./proxy";
+import { DEFAULT_INCIDENTS, errorPages } from "./error-pages";
+import { maintenance } from "./maintenance";
+import { recoveringProxy } from "./retry";
 import { generateRayId } from "../core/ray";
 import { fallbackResponse } from "./render/respond";
 
 export { errorPages } from "./error-pages";
 export { proxy, fetchOrigin } from "./proxy";
 
-export function createApp(config: Config): Hono<{ Bindings: Env }> {
+export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: Env }> {
   const app = new Hono<{ Bindings: Env }>();
   // errorPages turns every error into the right page; this only keeps Hono from logging twice.
   app.onError((_err, c) => c.body(null, 500));
   // Before errorPages: the owner's requests never reach the origin and are never recorded.
   // Hono's `/*` also matches the path itself, so `/__errors` and `/__errors/…` both go.
   if (config.admin) app.all(`${config.admin.path}/*`, forwardToAdmin);
+  // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
+  const r = config.resilience;
+  if (maintenanceStore && r.maintenanceCheckMs > 0) {
+    app.use(
+      maintenance({
+        checkMs: r.maintenanceCheckMs,
+        allowIps: r.maintenanceAllowIps,
+        adminPath: config.admin?.path ?? null,
+        binding: config.errorPages.incidents === false ? DEFAULT_INCIDENTS.binding : (config.errorPages.incidents?.binding ?? DEFAULT_INCIDENTS.binding),
+        defaultLocale: config.errorPages.defaultLocale ?? "en",
+        ...(config.errorPages.brand ? { brand: config.errorPages.brand } : {}),
+        ...(r.statusPageUrl ? { statusPageUrl: r.statusPageUrl } : {}),
+      }),
+    );
+  }
   app.use(errorPages(config.errorPages));
-  app.all("*", proxy(config.proxy));
+  app.all("*", recoveringProxy(config.proxy, r.retry));
   return app;
 }
 
@@ -31,7 +47,8 @@ let configError: Error | undefined;
 function start(env: Env): void {
   try {
     const config = loadConfig(env as unknown as Record<string, unknown>);
-    app = createApp(config);
+    // Without the KV namespace there is no flag to read: the maintenance check is left out.
+    app = createApp(config, typeof (env as { INCIDENTS?: unknown }).INCIDENTS === "object");
     for (const warning of config.warnings) console.warn(JSON.stringify({ msg: "edge-error-pages config warning", warning }));
   } catch (err) {
     configError = err instanceof Error ? err : new Error(String(err));

@@ -40,6 +40,10 @@ export interface ErrorView {
   readonly retryAfter: number | null;
   /** The language switch: the same query with `lang` set, relative so it keeps the path. */
   readonly otherLanguageHref: string;
+  /** The backup origin was tried and failed too. */
+  readonly bothOriginsFailed: boolean;
+  /** The owner's status page, linked from the page. */
+  readonly statusPageUrl?: string;
 }
 
 export interface ViewInput {
@@ -50,6 +54,8 @@ export interface ViewInput {
   readonly url: URL;
   readonly colo?: string;
   readonly retryAfter: number | null;
+  readonly bothOriginsFailed?: boolean;
+  readonly statusPageUrl?: string;
 }
 
 /** Long URLs are shortened for display; the incident record keeps what it is allowed to. */
@@ -131,6 +137,8 @@ export function buildView(input: ViewInput): ErrorView {
     ...(input.colo ? { colo: input.colo } : {}),
     retryAfter: input.retryAfter,
     otherLanguageHref: languageHref(input.url, input.locale),
+    bothOriginsFailed: input.bothOriginsFailed ?? false,
+    ...(input.statusPageUrl ? { statusPageUrl: input.statusPageUrl } : {}),
   };
 }
 
