@@ -59,6 +59,8 @@ export const RESILIENCE_TEXT: Readonly<Record<Locale, ResilienceText>> = {
 };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Fields rather than dateStyle/timeStyle: those cannot be combined with the zone's name. */
+const FIELDS: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
 
 /**
  * `time` in the visitor's time zone (`request.cf.timezone`, known without any script), in their
@@ -69,10 +71,11 @@ export function formatLocalTime(time: Date, locale: Locale, timeZone: string | u
   const key = `${locale}|${zone}`;
   let f = formatters.get(key);
   if (!f) {
+    const tag = locale === "ko" ? "ko-KR" : "en-GB";
     try {
-      f = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone, timeZoneName: "short" });
+      f = new Intl.DateTimeFormat(tag, { ...FIELDS, timeZone: zone });
     } catch {
-      f = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC", timeZoneName: "short" });
+      f = new Intl.DateTimeFormat(tag, { ...FIELDS, timeZone: "UTC" });
     }
     if (formatters.size >= 64) formatters.clear();
     formatters.set(key, f);

@@ -94,7 +94,8 @@ async function copyHeaders(input: BannerInput, nowMs: number): Promise<Headers> 
   const csp = saved.get("content-security-policy");
   if (csp) headers.set("content-security-policy", admitStyle(csp, await bannerStyleSource()));
   const age = Math.max(0, Math.round((nowMs - input.copy.storedAt) / 1000));
-  headers.set("cache-status", `${CACHE_STATUS_NAME}; fwd=stale; fwd-status=${input.code}; ttl=${-age}; detail=last-good-copy`);
+  // RFC 9211 ttl: the freshness left, negative once stale; a copy is served only as stale.
+  headers.set("cache-status", `${CACHE_STATUS_NAME}; fwd=stale; fwd-status=${input.code}; ttl=${age === 0 ? 0 : -age}; detail=last-good-copy`);
   headers.set("cache-control", "no-store");
   headers.set("age", String(age));
   return headers;
