@@ -11,9 +11,12 @@ export interface FlakyOrigin {
   readonly url: string;
   /** Requests answered, by path. */
   readonly hits: Map<string, number>;
-  /** Connections accepted (including those reset). */
+  /**
+   * Connections that carried a request (some bytes arrived), including those reset. A bare TCP
+   * connect that sends nothing, like the Worker's probe, is not counted.
+   */
   connections(): number;
-  /** Reset the next `n` connections as soon as they are accepted, before any byte. */
+  /** Reset the next `n` connections that send a request, before any response byte. */
   resetNext(n: number): void;
   /** Stop listening and drop every connection: the port refuses from now on. */
   close(): Promise<void>;
@@ -47,6 +50,8 @@ export async function startFlakyOrigin(): Promise<FlakyOrigin> {
   const big = bigPage();
 
   const app = http.createServer((req, res) => {
+    // One connection per request, so "reset the next connection" always meets a request.
+    res.shouldKeepAlive = false;
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const html = { "content-type": "text/html; charset=utf-8" };
@@ -83,15 +88,23 @@ export async function startFlakyOrigin(): Promise<FlakyOrigin> {
 
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
-    accepted++;
-    if (toReset > 0) {
-      toReset--;
-      socket.resetAndDestroy();
-      return;
-    }
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    app.emit("connection", socket);
+    const onReadable = () => {
+      // End of stream is "readable" too: only a connection that sent bytes carried a request.
+      const first = socket.read() as Buffer | null;
+      if (first === null) return;
+      socket.off("readable", onReadable);
+      accepted++;
+      if (toReset > 0) {
+        toReset--;
+        socket.resetAndDestroy();
+        return;
+      }
+      socket.unshift(first);
+      app.emit("connection", socket);
+    };
+    socket.on("readable", onReadable);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as net.AddressInfo).port;
