@@ -74,7 +74,7 @@ export function compileAllowList(entries: readonly string[]): (ip: string) => bo
     if (cidr?.[1] && cidr[2] !== undefined && Number(cidr[2]) <= 32) {
       const bits = Number(cidr[2]);
       const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-      ranges.push({ base: (ipv4(cidr[1]) ?? 0) & mask, mask });
+      ranges.push({ base: ((ipv4(cidr[1]) ?? 0) & mask) >>> 0, mask });
     } else if (ipv4(entry) !== undefined || /^[0-9a-f:]+$/i.test(entry)) exact.add(entry.toLowerCase());
     else throw new ConfigError(`MAINTENANCE_ALLOW_IPS entries must be IPs or IPv4 CIDR ranges, got "${entry}"`);
   }
