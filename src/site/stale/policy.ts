@@ -75,6 +75,8 @@ export function unkeepable(response: Response, maxBytes: number): string | null 
   return null;
 }
 
+const ORIGIN_STATUSES = new Set([500, 502, 503, 504]);
+
 /** The failures a copy stands in for: the origin could not be reached or answered like a broken one. */
 export function coversFailure(failure: Failure, onOriginStatus: boolean): boolean {
   switch (failure.kind) {
@@ -92,7 +94,8 @@ export function coversFailure(failure: Failure, onOriginStatus: boolean): boolea
     case "unreachable":
       return true;
     case "origin_status":
-      return onOriginStatus && [500, 502, 503, 504].includes(failure.code);
+      // The status the origin sent, not the code it was filed under (a 501 is filed as 500).
+      return onOriginStatus && failure.evidence.source === "response" && ORIGIN_STATUSES.has(failure.evidence.status);
     case "edge_status":
     case "worker_fault":
       return false;
