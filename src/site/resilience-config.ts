@@ -3,6 +3,7 @@
  * mode and the status page link. Read once per isolate with the rest of the config.
  */
 import type { Reader } from "../core/vars";
+import { compileAllowList } from "./maintenance";
 import type { RetryOptions } from "./retry";
 import { DEFAULT_STALE, type StaleOptions } from "./stale/policy";
 
@@ -34,11 +35,17 @@ export function readResilience(r: Reader): ResilienceConfig {
     ...(backupUrl ? { backupUrl } : {}),
   };
   const statusPageUrl = r.url("STATUS_PAGE_URL")?.href;
+  const allowIps = r.list("MAINTENANCE_ALLOW_IPS");
+  try {
+    compileAllowList(allowIps);
+  } catch (err) {
+    r.problems.push((err as Error).message);
+  }
   return {
     stale: paths.length > 0 ? stale : null,
     retry,
     maintenanceCheckMs: r.number("MAINTENANCE_CHECK_S", 10, 0, 300) * 1000,
-    maintenanceAllowIps: r.list("MAINTENANCE_ALLOW_IPS"),
+    maintenanceAllowIps: allowIps,
     ...(statusPageUrl ? { statusPageUrl } : {}),
   };
 }
