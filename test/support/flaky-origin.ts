@@ -30,7 +30,7 @@ export interface FlakyOrigin {
   readonly big: Buffer;
 }
 
-const PAGE = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>Served by the origin.</p></body></html>`;
+const PAGE = (title: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body><h1>${title}</h1><p>Served by the origin.</p></body></html>`;
 
 /** A large page of varied bytes (all valid UTF-8), so a single changed or lost byte shows. */
 function bigPage(): Buffer {
