@@ -5,7 +5,7 @@
 import type { Reader } from "../core/vars";
 import { compileAllowList } from "./maintenance";
 import type { RetryOptions } from "./retry";
-import { DEFAULT_STALE, type StaleOptions } from "./stale/policy";
+import { compilePaths, DEFAULT_STALE, type StaleOptions } from "./stale/policy";
 
 export interface ResilienceConfig {
   /** Null unless STALE_PATHS names paths. */
@@ -19,7 +19,11 @@ export interface ResilienceConfig {
 
 export function readResilience(r: Reader): ResilienceConfig {
   const paths = r.list("STALE_PATHS");
-  for (const p of paths) if (!p.startsWith("/") || /[\s?#]/.test(p)) r.problems.push(`STALE_PATHS entries are paths such as /* or /blog/*, got "${p}"`);
+  try {
+    compilePaths(paths);
+  } catch (err) {
+    r.problems.push((err as Error).message);
+  }
   const stale: StaleOptions = {
     paths,
     maxAgeS: r.number("STALE_MAX_AGE_S", DEFAULT_STALE.maxAgeS, 1, 31_536_000),

@@ -90,6 +90,12 @@ function fromBackup(res: Response): Response {
   return answer;
 }
 
+/** An answer after several attempts: a failing one keeps them, for its incident. */
+function answered(res: Response, attempts: readonly Attempt[]): Response {
+  if (res.status >= 500) attemptsByResult.set(res, attempts);
+  return res;
+}
+
 /** The primary's failure, handed on to errorPages with every attempt attached. */
 function failWith(outcome: Outcome, attempts: readonly Attempt[]): Response {
   if ("err" in outcome) {
@@ -117,7 +123,7 @@ async function recover(request: Request, first: Outcome, firstMs: number, option
       const at = Date.now();
       const next = await attempt(request, { ...options, timeoutMs: left() });
       attempts.push(attemptOf("primary", next, Date.now() - at, delay));
-      if (!retryable(next)) return "res" in next ? next.res : failWith(next, attempts);
+      if (!retryable(next)) return "res" in next ? answered(next.res, attempts) : failWith(next, attempts);
       last = next;
     }
   }
@@ -127,7 +133,7 @@ async function recover(request: Request, first: Outcome, firstMs: number, option
     attempts.push(attemptOf("backup", backup, Date.now() - at));
     if (!retryable(backup) && "res" in backup) {
       if ("res" in last) await last.res.body?.cancel().catch(() => undefined);
-      return fromBackup(backup.res);
+      return answered(fromBackup(backup.res), attempts);
     }
     if ("res" in backup) await backup.res.body?.cancel().catch(() => undefined);
   }

@@ -11,9 +11,6 @@ export interface ResilienceText {
   readonly staleSaved: string;
   /** `{code}`: the failure code. */
   readonly staleProblem: string;
-  readonly rayId: string;
-  readonly time: string;
-  readonly errorCode: string;
   readonly statusPage: string;
   /** On an error page when the backup origin failed too. */
   readonly bothFailed: string;
@@ -22,7 +19,6 @@ export interface ResilienceText {
   /** `{time}`: the end, in the visitor's time. */
   readonly maintenanceUntil: string;
   readonly maintenanceRetry: string;
-  readonly switchLanguage: string;
 }
 
 export const RESILIENCE_TEXT: Readonly<Record<Locale, ResilienceText>> = {
@@ -30,31 +26,23 @@ export const RESILIENCE_TEXT: Readonly<Record<Locale, ResilienceText>> = {
     staleTitle: "You are looking at a saved copy of this page",
     staleSaved: "Saved {time}.",
     staleProblem: "The site is having a problem right now (error {code}), so it may be out of date. Try again in a few minutes for the current page.",
-    rayId: "Ray ID",
-    time: "Time",
-    errorCode: "Error",
     statusPage: "Status page",
     bothFailed: "The site's backup server could not be reached either.",
     maintenanceTitle: "Down for maintenance",
     maintenanceDefault: "The site is being worked on and will be back shortly.",
     maintenanceUntil: "Expected back: {time}",
     maintenanceRetry: "This is planned. Please come back then; nothing is wrong on your side.",
-    switchLanguage: "한국어",
   },
   ko: {
     staleTitle: "이 페이지의 저장된 사본을 보고 있습니다",
     staleSaved: "{time}에 저장됨.",
     staleProblem: "지금 사이트에 문제가 있어(오류 {code}) 내용이 최신이 아닐 수 있습니다. 몇 분 뒤 다시 시도하면 현재 페이지를 볼 수 있습니다.",
-    rayId: "Ray ID",
-    time: "시각",
-    errorCode: "오류",
     statusPage: "상태 페이지",
     bothFailed: "사이트의 예비 서버에도 연결할 수 없었습니다.",
     maintenanceTitle: "점검 중입니다",
     maintenanceDefault: "사이트를 점검하고 있습니다. 곧 다시 열립니다.",
     maintenanceUntil: "예상 재개 시각: {time}",
     maintenanceRetry: "예정된 점검입니다. 방문자 쪽 문제는 없으니 그때 다시 방문해 주세요.",
-    switchLanguage: "English",
   },
 };
 

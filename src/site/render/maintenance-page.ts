@@ -11,6 +11,7 @@ import { formatUtc } from "../../core/time";
 import type { Format } from "./negotiate";
 import { contentSecurityPolicy } from "./page";
 import { compile, renderBytes } from "./template";
+import { languageHref } from "./view";
 
 const template = compile(page);
 
@@ -34,14 +35,6 @@ export function messageOf(record: MaintenanceRecord, locale: Locale): string {
 /** Seconds until the end, at least 1: what `Retry-After` says. */
 export const secondsLeft = (record: MaintenanceRecord, nowMs: number): number => Math.max(1, Math.ceil((Date.parse(record.until) - nowMs) / 1000));
 
-function languageHref(url: URL, locale: Locale): string {
-  const other = LOCALES.find((l) => l !== locale) ?? locale;
-  if (url.search === "" || url.search.length > 1024) return `?lang=${other}`;
-  const params = new URLSearchParams(url.search);
-  params.set("lang", other);
-  return `?${params}`;
-}
-
 function html(v: MaintenanceView): Uint8Array {
   const t = RESILIENCE_TEXT[v.locale];
   const other = LOCALES.find((l) => l !== v.locale) ?? v.locale;
@@ -52,6 +45,7 @@ function html(v: MaintenanceView): Uint8Array {
     brand: v.brand ?? v.url.hostname,
     other_lang: other,
     other_lang_name: messagesFor(other).languageName,
+    switch_language: messagesFor(v.locale).ui.switchLanguage,
     other_lang_href: languageHref(v.url, v.locale),
     title: t.maintenanceTitle,
     message: messageOf(v.record, v.locale),

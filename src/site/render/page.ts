@@ -133,7 +133,8 @@ export function renderPage(templates: PageTemplates, v: ErrorView, brand: string
 
 const cspCache = new WeakMap<CompiledTemplate, Promise<string>>();
 
-async function sha256(text: string): Promise<string> {
+/** A CSP source for an inline block: `'sha256-…'`. */
+export async function sha256(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   let binary = "";
   for (const b of new Uint8Array(digest)) binary += String.fromCharCode(b);

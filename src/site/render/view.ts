@@ -66,7 +66,7 @@ const shorten = (s: string): string => (s.length > MAX_URL ? `${s.slice(0, MAX_U
  * `?…&lang=ko`: a query-only reference, so the visitor's path is never turned into a link target
  * (`//evil.example` as a path would be). Overlong queries are not repeated.
  */
-function languageHref(url: URL, locale: Locale): string {
+export function languageHref(url: URL, locale: Locale): string {
   const other = LOCALES.find((l) => l !== locale) ?? locale;
   const search = url.search;
   // Without a query (the usual case) the answer is known: `?lang=` alone.

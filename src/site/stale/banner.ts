@@ -4,8 +4,9 @@
  */
 import bannerSource from "../../../templates/stale-banner.html";
 import { formatUtc } from "../../core/time";
-import { type Locale } from "../../core/i18n";
+import { type Locale, messagesFor } from "../../core/i18n";
 import { fillText, formatLocalTime, RESILIENCE_TEXT } from "../../core/i18n/resilience";
+import { sha256 } from "../render/page";
 import { compile, render } from "../render/template";
 import { KEPT_HEADERS } from "./policy";
 import type { StoredCopy } from "./store";
@@ -27,19 +28,20 @@ export interface BannerInput {
 
 export function bannerHtml(input: BannerInput): string {
   const t = RESILIENCE_TEXT[input.locale];
+  const ui = messagesFor(input.locale).ui;
   const saved = formatLocalTime(new Date(input.copy.storedAt), input.locale, input.timeZone);
   return render(banner, {
     lang: input.locale,
     title: t.staleTitle,
     saved: fillText(t.staleSaved, { time: saved }),
     problem: fillText(t.staleProblem, { code: String(input.code) }),
-    label_code: t.errorCode,
-    label_ray: t.rayId,
-    label_time: t.time,
+    label_code: ui.errorCode,
+    label_ray: ui.rayId,
+    label_time: ui.timeUtc,
     label_status: t.statusPage,
     code: String(input.code),
     ray_id: input.rayId,
-    time_utc: formatUtc(input.time),
+    time_utc: formatUtc(input.time).slice(0, -4),
     status_page_url: input.statusPageUrl,
   });
 }
@@ -47,14 +49,7 @@ export function bannerHtml(input: BannerInput): string {
 let styleHash: Promise<string> | undefined;
 
 /** The banner's `<style>`, as a CSP source: computed once. */
-function bannerStyleSource(): Promise<string> {
-  return (styleHash ??= (async () => {
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(banner.styles[0] ?? ""));
-    let binary = "";
-    for (const b of new Uint8Array(digest)) binary += String.fromCharCode(b);
-    return `'sha256-${btoa(binary)}'`;
-  })());
-}
+const bannerStyleSource = (): Promise<string> => (styleHash ??= sha256(banner.styles[0] ?? ""));
 
 /**
  * The saved page's own CSP, with the banner's style admitted by its hash. Left alone where inline
@@ -97,7 +92,6 @@ async function copyHeaders(input: BannerInput, nowMs: number): Promise<Headers> 
   // RFC 9211 ttl: the freshness left, negative once stale; a copy is served only as stale.
   headers.set("cache-status", `${CACHE_STATUS_NAME}; fwd=stale; fwd-status=${input.code}; ttl=${age === 0 ? 0 : -age}; detail=last-good-copy`);
   headers.set("cache-control", "no-store");
-  headers.set("age", String(age));
   return headers;
 }
 
