@@ -45,7 +45,8 @@ export class MaintenanceGate {
   }
 
   #load(kv: KVNamespace): Read {
-    const read = kv.get(MAINTENANCE_KEY).then(
+    // Through a then: a binding that throws synchronously fails open like one that rejects.
+    const read = Promise.resolve().then(() => kv.get(MAINTENANCE_KEY)).then(
       (raw) => parseMaintenance(raw, Date.now()) ?? null,
       (err: unknown) => {
         // Failing open: a KV problem must not close the site.
