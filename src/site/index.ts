@@ -14,6 +14,10 @@ import { fallbackResponse } from "./render/respond";
 export { errorPages } from "./error-pages";
 export { proxy, fetchOrigin } from "./proxy";
 
+/**
+ * The site app for `config`. `maintenanceStore` (default true) says the env has the KV namespace
+ * the maintenance flag lives in; without it the maintenance check is left out.
+ */
 export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: Env }> {
   const app = new Hono<{ Bindings: Env }>();
   // errorPages turns every error into the right page; this only keeps Hono from logging twice.
