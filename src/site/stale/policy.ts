@@ -33,8 +33,7 @@ export const DEFAULT_STALE: Omit<StaleOptions, "paths"> = {
 /** One RegExp for every pattern: `*` is any run of characters, everything else is literal. */
 export function compilePaths(patterns: readonly string[]): RegExp {
   for (const p of patterns) {
-    if (!p.startsWith("/")) throw new ConfigError(`STALE_PATHS entries must start with "/", got "${p}"`);
-    if (/[\s?#]/.test(p)) throw new ConfigError(`STALE_PATHS entries are paths without spaces, query or fragment, got "${p}"`);
+    if (!/^\/[^\s?#]*$/.test(p)) throw new ConfigError(`STALE_PATHS entries are paths such as /* or /blog/* (no spaces, query or fragment), got "${p}"`);
   }
   const body = patterns.map((p) => p.split("*").map((s) => s.replace(/[.+^${}()|[\]\\]/g, "\\$&")).join(".*")).join("|");
   return new RegExp(`^(?:${body})$`);
