@@ -75,37 +75,41 @@ describe("one safe retry", () => {
 
   it("without ORIGIN_RETRY a reset first connection is the visitor's error", async () => {
     flaky.resetNext(1);
-    const before = flaky.connections();
+    const once = /^GET \/once /;
+    const before = flaky.requests(once);
     const res = await w.fetch("no-retry", `${BASE}/once`, { headers: { accept: "application/json" } });
     expect(res.status).toBe(520);
     await res.arrayBuffer();
-    expect(flaky.connections() - before).toBe(1);
+    expect(flaky.requests(once) - before).toBe(1);
     flaky.resetNext(0);
   });
 
   it("a POST is never retried, even with its first connection reset", async () => {
     flaky.resetNext(1);
-    const before = flaky.connections();
+    const post = /^POST \/echo-method /;
+    const before = flaky.requests(post);
     const res = await w.fetch("retry", `${BASE}/echo-method`, { method: "POST", body: "a=1", headers: { accept: "application/json" } });
     expect(res.status).toBe(520);
     await res.arrayBuffer();
-    expect(flaky.connections() - before).toBe(1);
+    expect(flaky.requests(post) - before).toBe(1);
     flaky.resetNext(0);
   });
 
   it("a request with a body is not retried even with an Idempotency-Key; one without a body is", async () => {
     flaky.resetNext(1);
-    let before = flaky.connections();
+    const put = /^PUT \/echo-method /;
+    const before = flaky.requests(put);
     const withBody = await w.fetch("retry", `${BASE}/echo-method`, { method: "PUT", body: "x", headers: { "idempotency-key": "k1", accept: "application/json" } });
     expect(withBody.status).toBe(520);
     await withBody.arrayBuffer();
-    expect(flaky.connections() - before).toBe(1);
+    expect(flaky.requests(put) - before).toBe(1);
     flaky.resetNext(1);
-    before = flaky.connections();
+    const del = /^DELETE \/echo-method /;
+    const beforeDelete = flaky.requests(del);
     const keyed = await w.fetch("retry", `${BASE}/echo-method`, { method: "DELETE", headers: { "idempotency-key": "k2" } });
     expect(keyed.status).toBe(200);
     expect(await keyed.text()).toBe("DELETE");
-    expect(flaky.connections() - before).toBe(2);
+    expect(flaky.requests(del) - beforeDelete).toBe(2);
   });
 
   it("when the retry fails too, the incident records both attempts", async () => {

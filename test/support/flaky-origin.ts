@@ -16,6 +16,8 @@ export interface FlakyOrigin {
    * connect that sends nothing, like the Worker's probe, is not counted.
    */
   connections(): number;
+  /** Of those, the ones whose request line matches `line` (the Worker's own probes send HEAD). */
+  requests(line: RegExp): number;
   /** Reset the next `n` connections that send a request, before any response byte. */
   resetNext(n: number): void;
   /** Stop listening and drop every connection: the port refuses from now on. */
@@ -42,6 +44,7 @@ function bigPage(): Buffer {
 export async function startFlakyOrigin(): Promise<FlakyOrigin> {
   const hits = new Map<string, number>();
   let accepted = 0;
+  const requestLines: string[] = [];
   let toReset = 0;
   let release: () => void = () => undefined;
   let held = new Promise<void>((r) => (release = r));
@@ -96,6 +99,7 @@ export async function startFlakyOrigin(): Promise<FlakyOrigin> {
       if (first === null) return;
       socket.off("readable", onReadable);
       accepted++;
+      requestLines.push(first.toString("latin1").split("\r\n", 1)[0] ?? "");
       if (toReset > 0) {
         toReset--;
         socket.resetAndDestroy();
@@ -114,6 +118,7 @@ export async function startFlakyOrigin(): Promise<FlakyOrigin> {
     url: `http://127.0.0.1:${port}`,
     hits,
     connections: () => accepted,
+    requests: (line) => requestLines.filter((l) => line.test(l)).length,
     resetNext: (n) => void (toReset = n),
     close: () =>
       new Promise<void>((r) => {

@@ -81,7 +81,7 @@ describe("which failures a copy stands in for", () => {
   });
   it("never a fault of the Worker or the edge", () => {
     expect(coversFailure(classify({ source: "fault", errorName: "TypeError", errorMessage: "x" }), true)).toBe(false);
-    expect(coversFailure(status(502, "cloudflare"), true)).toBe(false);
+    expect(coversFailure({ ...status(502), kind: "edge_status" }, true)).toBe(false);
   });
 });
 
