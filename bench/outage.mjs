@@ -16,7 +16,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { compatibilityDate, ROOT } from "./workers.mjs";
 
 const OUT = resolve(ROOT, "dist/bench-outage");
@@ -43,17 +43,13 @@ export async function bundle() {
  * @param {{ isolates: number, rps: number, seconds: number, codes: number, window: number, design: string }} o
  */
 export async function runOnce(scriptPath, o) {
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath,
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    modules: [{ type: "ESModule", path: scriptPath }],
     compatibilityDate: compatibilityDate(),
     kvNamespaces: { INCIDENTS: "incidents" },
     durableObjects: { INCIDENT_LEDGER: { className: "IncidentLedger", useSQLite: true } },
-    handleRuntimeStdio(stdout, stderr) {
-      stdout.resume();
-      stderr.resume();
-    },
-  });
+    handleStructuredLogs: () => undefined,
+  }));
   try {
     /** @param {number} isolates @param {number} rps */
     const call = async (isolates, rps) => {

@@ -193,5 +193,5 @@ export async function seedHistory(env: Env, days: number, total: number, codes: 
     before = kv_puts;
   }
   const usage = await stub.usage();
-  return { seeded: total, counted_in_ledger: usage.counted, kv_puts: usage.kv_puts, alarm_runs: runs };
+  return { seeded: total, first_minute: first * 60_000, last_minute: end * 60_000, counted_in_ledger: usage.counted, kv_puts: usage.kv_puts, alarm_runs: runs };
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
-import type { WorkerOptions } from "miniflare";
+import type { WorkerOptions } from "../support/miniflare";
 import { COMPATIBILITY_DATE } from "../support/admin-worker";
 import { type Harness, startHarness } from "../support/harness";
 import { allRecords, listAll } from "../support/incidents";

@@ -8,7 +8,7 @@
  *   startHarness([{ name: "iso-1", ..., ledger: ledger.binding("iso-1") }], [ledger.helper]);
  *   ledger.set("iso-1", "reject");
  */
-import type { WorkerOptions } from "miniflare";
+import type { WorkerOptions } from "./miniflare";
 
 export type LedgerFault = "ok" | "reject" | "ack-lost";
 
@@ -20,9 +20,12 @@ export interface FaultyLedger {
   stats(name: string): { calls: number; rejected: number; ackLost: number };
 }
 
+// Reached over RPC (the tests' Miniflare turns a wrapped binding into an RPC entrypoint): the
+// namespace's ids are plain names, and the stub is an RpcTarget so its record() can be called.
 const SCRIPT = `
-class Stub {
-  constructor(inner, control, name) { this.inner = inner; this.control = control; this.name = name; }
+import { RpcTarget } from "cloudflare:workers";
+class Stub extends RpcTarget {
+  constructor(inner, control, name) { super(); this.inner = inner; this.control = control; this.name = name; }
   async record(batches) {
     const fault = await (await this.control.fetch("http://control/" + this.name)).text();
     if (fault === "reject") throw new Error("Durable Object is unreachable (test fault)");
@@ -33,8 +36,8 @@ class Stub {
 }
 export default function (env) {
   return {
-    idFromName: (name) => env.INNER.idFromName(name),
-    get: (id) => new Stub(env.INNER.get(id), env.CONTROL, env.NAME),
+    idFromName: (name) => name,
+    get: (name) => new Stub(env.INNER.get(env.INNER.idFromName(name)), env.CONTROL, env.NAME),
   };
 }
 `;
