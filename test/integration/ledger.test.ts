@@ -36,10 +36,10 @@ beforeAll(async () => {
     INCIDENT_SAMPLES: "5",
     SITE_HOSTS: SITE_HOSTS.join(","),
   };
-  flaky = faultyLedger("iso-0");
+  flaky = faultyLedger("iso-0", "flaky");
   const workers = [
     ...isolates(ISOLATES, vars),
-    { name: "flaky", host: "flaky.invalid", vars, ledger: flaky.binding("flaky") },
+    { name: "flaky", host: "flaky.invalid", vars, ledger: flaky.binding },
     { name: "solo", host: "solo.invalid", vars },
   ];
   w = await startHarness(workers, [flaky.helper, flooder(ISOLATES - 1)]);
@@ -120,32 +120,32 @@ const hostTotal = async (host: string, expected: number) => (await settledStats(
 
 describe("when the ledger is unreachable", () => {
   it("counts a batch resent after a lost acknowledgement once", async () => {
-    flaky.set("flaky", "ack-lost");
+    flaky.set("ack-lost");
     await fail("flaky", "dup.test", 40);
-    await eventually(async () => (flaky.stats("flaky").ackLost > 0 ? true : undefined), "a delivery whose acknowledgement is lost");
-    flaky.set("flaky", "ok");
+    await eventually(async () => (flaky.stats().ackLost > 0 ? true : undefined), "a delivery whose acknowledgement is lost");
+    flaky.set("ok");
     await fail("flaky", "dup.test", 1);
     expect(await hostTotal("dup.test", 41)).toBe(41);
   });
 
   it("keeps the counts and delivers them on a later window, losing nothing", async () => {
-    flaky.set("flaky", "reject");
+    flaky.set("reject");
     await fail("flaky", "down.test", 30);
-    await eventually(async () => (flaky.stats("flaky").rejected > 0 ? true : undefined), "a rejected delivery");
-    flaky.set("flaky", "ok");
+    await eventually(async () => (flaky.stats().rejected > 0 ? true : undefined), "a rejected delivery");
+    flaky.set("ok");
     await fail("flaky", "down.test", 1);
     expect(await hostTotal("down.test", 31)).toBe(31);
   });
 
   it("falls back to the isolate's own budgeted KV writes past the bound, says so, and counts everything", async () => {
-    flaky.set("flaky", "reject");
+    flaky.set("reject");
     let sent = 0;
     const fellBack = () => loggedJson(w.logs()).some((l) => String(l.msg).includes("falling back to per-isolate budgeted KV writes"));
     while (!fellBack()) {
-      const before = flaky.stats("flaky").rejected;
+      const before = flaky.stats().rejected;
       await fail("flaky", "fb.test", 5);
       sent += 5;
-      await eventually(async () => (flaky.stats("flaky").rejected > before ? true : undefined), "another rejected window");
+      await eventually(async () => (flaky.stats().rejected > before ? true : undefined), "another rejected window");
       if (sent > 200) throw new Error("never fell back");
     }
     await fail("flaky", "fb.test", 20); // written by the isolate itself
@@ -156,7 +156,7 @@ describe("when the ledger is unreachable", () => {
       return keys.length > 0 ? keys : undefined;
     }, "fallback records");
     expect(own.every((k) => (k.metadata as { f?: number; h?: string }).f === 1)).toBe(true);
-    flaky.set("flaky", "ok");
+    flaky.set("ok");
     await fail("flaky", "fb.test", 1);
     sent += 1;
     await eventually(async () => (loggedJson(w.logs()).some((l) => String(l.msg).includes("reachable again")) ? true : undefined), "the ledger taking over again");

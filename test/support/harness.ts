@@ -20,10 +20,10 @@ export interface HarnessWorker {
   readonly incidents?: NonNullable<WorkerOptions["wrappedBindings"]>[string] | false;
   /**
    * The `IncidentLedger`: true binds the ledger shared by every Worker that asks for it (the
-   * first such Worker defines it); a wrapped binding (e.g. `faultyLedger().binding(...)`) reaches
-   * it through a wrapper. Default: none, isolates write KV themselves.
+   * first such Worker defines it); a Durable Object designator (e.g. `faultyLedger(...).binding`)
+   * binds another class in its place. Default: none, isolates write KV themselves.
    */
-  readonly ledger?: true | NonNullable<WorkerOptions["wrappedBindings"]>[string];
+  readonly ledger?: true | { className: string; scriptName: string; useSQLite: boolean };
 }
 
 export interface Harness {
@@ -48,10 +48,10 @@ function incidentsOf(w: HarnessWorker): Pick<WorkerOptions, "kvNamespaces" | "wr
 /** The Worker that defines the shared ledger: the first one bound to it directly. */
 export const ledgerOwner = (workers: readonly HarnessWorker[]): string | undefined => workers.find((w) => w.ledger === true)?.name;
 
-function ledgerOf(w: HarnessWorker, owner: string | undefined): Pick<WorkerOptions, "durableObjects" | "wrappedBindings"> {
+function ledgerOf(w: HarnessWorker, owner: string | undefined): Pick<WorkerOptions, "durableObjects"> {
   if (w.ledger === undefined) return {};
   if (w.ledger === true) return ledgerBindings(owner, w.name);
-  return { wrappedBindings: { INCIDENT_LEDGER: w.ledger } };
+  return { durableObjects: { INCIDENT_LEDGER: w.ledger } };
 }
 
 function harnessWorkers(workers: readonly HarnessWorker[]): WorkerOptions[] {

@@ -60,10 +60,7 @@ function convertWorker(worker: WorkerOptions): WorkerOptions {
   return { ...withoutPath, modules: listModules(scriptPath, modulesRules ?? []), modulesRoot: dirname(scriptPath) } as WorkerOptions;
 }
 
-/**
- * The RPC face of a wrapped binding: KV's methods (or a Durable Object namespace's `idFromName`
- * and `get`, for a wrapped ledger), forwarded to what the wrapping module makes.
- */
+/** The RPC face of a wrapped binding: KV's methods, forwarded to what the wrapping module makes. */
 const WRAPPER_ENTRY = `
 import { WorkerEntrypoint } from "cloudflare:workers";
 import make from "./wrapped.mjs";
@@ -74,7 +71,6 @@ export default class Wrapped extends WorkerEntrypoint {
   put(...args) { return this.inner.put(...args); }
   list(...args) { return this.inner.list(...args); }
   delete(...args) { return this.inner.delete(...args); }
-  idFromName(...args) { return this.inner.idFromName(...args); }
 }
 `;
 
