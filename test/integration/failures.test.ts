@@ -123,7 +123,7 @@ describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () =
     const { res } = await problem("raw", "/status/199", { "cf-ray": ray });
     expect(res.status).toBe(520);
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 520, rule: "lost_after_connect" });
   });
 
@@ -133,7 +133,7 @@ describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () =
     expect(res.status).toBe(520);
     expect(body).toMatchObject({ error_code: 520, error_name: "unknown_error", error_category: "origin" });
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 520, rule: "status_out_of_range", evidence: { status } });
   });
 
@@ -147,7 +147,7 @@ describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () =
     const page = await res.text();
     expect(page).toContain(en.subCodes[1033].title);
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 530, sub_code: sub, error_name: "tunnel_error", rule });
   });
 });
