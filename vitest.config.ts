@@ -8,6 +8,9 @@ export default defineConfig({
       transform: (code, id) => (id.endsWith(".html") ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined),
     },
   ],
+  // Unit tests import the site Worker's entry, which exports the ledger's Durable Object class:
+  // outside workerd, `cloudflare:workers` is a stand-in with just that base class.
+  resolve: { alias: { "cloudflare:workers": new URL("./test/support/cloudflare-workers.ts", import.meta.url).pathname } },
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**", "node_modules/**"],

@@ -47,7 +47,7 @@ function bundleModules(scriptPath) {
  * @property {string} name
  * @property {string} scriptPath
  * @property {Record<string, string>} vars
- * @property {boolean} [kv]            bind an INCIDENTS KV namespace
+ * @property {boolean} [kv]            bind an INCIDENTS KV namespace and the INCIDENT_LEDGER Durable Object
  * @property {boolean} [inspect]     open workerd's inspector on a loopback port (for --profile)
  */
 
@@ -80,7 +80,8 @@ export async function startWorker(spec) {
         modulesRoot: dirname(spec.scriptPath),
         compatibilityDate: compatibilityDate(),
         bindings: { ...spec.vars },
-        ...(spec.kv ? { kvNamespaces: { INCIDENTS: `${spec.name}-incidents` } } : {}),
+        // The incident log as deployed: KV and the zone's ledger (wrangler.toml binds both).
+        ...(spec.kv ? { kvNamespaces: { INCIDENTS: `${spec.name}-incidents` }, durableObjects: { INCIDENT_LEDGER: { className: "IncidentLedger", useSQLite: true } } } : {}),
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },
     ],

@@ -183,7 +183,7 @@ const otherModes = MODES.filter((m) => m !== mode)
 
 console.log(`
 edge-error-pages: local demo
-  Worker   ${W}   (wrangler dev, local mode, local KV)
+  Worker   ${W}   (wrangler dev, local mode, local KV, the incident ledger beside it)
   Admin    ${adminMode === "own-port" ? `${A}/   (the admin Worker, on a port of its own)` : `${W}/__errors/   (same-site mode; the admin Worker's session runs on ${adminPort})`}
   Origin   ${describeMode}
 ${mode === "scenarios" ? scenarioGuide : `\n  Every path fails the same way in this mode, e.g. curl -i ${W}/`}
@@ -191,7 +191,8 @@ ${mode === "scenarios" ? scenarioGuide : `\n  Every path fails the same way in t
   Other origin failures (restart with):
 ${otherModes}
 
-  Incidents are recorded in local KV (.wrangler/state). Read them in the dashboard at
+  Incidents are counted by the incident ledger (a Durable Object, local SQLite) and written to
+  local KV (.wrangler/state) within about 5 seconds. Read them in the dashboard at
     ${adminUrl}/   (${adminMode === "own-port" ? "the admin Worker on a port of its own, as on its own hostname in production" : "same-site mode: under the site's own origin"})
   or from a terminal:
     EDGE_ERRORS_TOKEN="$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)" npm run incidents -- --url ${adminMode === "own-port" ? A : W} --since 1h
@@ -239,6 +240,11 @@ const siteArgs = [
   `ORIGIN_URL:${originUrl}`,
   "--var",
   `ORIGIN_TIMEOUT_MS:${DEV_ORIGIN_TIMEOUT_MS}`,
+  // Locally the ledger sends and writes every few seconds instead of every 10 s and minute.
+  "--var",
+  "INCIDENT_WINDOW_S:2",
+  "--var",
+  "INCIDENT_FLUSH_S:3",
 ];
 /** @type {import("node:child_process").ChildProcess[]} */
 const children = [wranglerDev(["-c", "wrangler.admin.toml", "--port", String(adminPort), "--ip", HOST, ...adminVars])];

@@ -2,22 +2,30 @@
  * The incident log's storage schema in KV. docs/storage.md explains it for people; this file is
  * the single place the key formats are built and parsed.
  *
- *   r:<ray_id>                     value: IncidentRecord JSON            (lookup by Ray ID: one get)
- *   t:<inverted ms>:<ray_id>       value: "", metadata: IncidentSummary  (newest-first listing, stats)
+ *   r:<ray_id>:<uid>               value: IncidentRecord JSON            (lookup by Ray ID: one list)
+ *   t:<inverted ms>:<ray_id>:<uid> value: "", metadata: IncidentSummary  (newest-first listing)
+ *   f:<inverted ms>:<ray_id>:<uid> value: "", metadata: IncidentSummary  (fallback records: counted by stats)
  *
- * Both keys expire together (`expirationTtl`). `<inverted ms>` is 9999999999999 − epoch ms,
- * zero-padded to 13 digits, so KV's lexicographic `list()` returns the newest incident first.
+ * The keys of one record expire together (`expirationTtl`). `<inverted ms>` is 9999999999999 −
+ * epoch ms, zero-padded to 13 digits, so KV's lexicographic `list()` returns the newest first.
+ * `<uid>` keeps two failures with the same Ray ID apart (Ray IDs are not promised unique). Version 1
+ * records were written as `r:<ray_id>` and `t:<inverted ms>:<ray_id>`, and are still read.
  */
 import type { Observation } from "./classify";
 import type { Finding } from "./finding";
 
 export const RECORD_PREFIX = "r:";
 export const INDEX_PREFIX = "t:";
+/** Records an isolate wrote itself while the ledger was unreachable: their weights are counts. */
+export const FALLBACK_PREFIX = "f:";
 const MAX_MS = 9_999_999_999_999;
 
 export interface IncidentRecord {
-  readonly v: 1;
+  /** 1: written by an isolate, counts in weights; 2: written with a uid (by the ledger, or by an isolate in fallback). */
+  readonly v: 1 | 2;
   readonly ray_id: string;
+  /** Tells apart records with the same Ray ID (absent on version 1). */
+  readonly uid?: string;
   readonly timestamp: string;
   readonly error_code: number;
   readonly error_name: string;
@@ -43,12 +51,17 @@ export interface IncidentRecord {
   readonly tls_version?: string;
   /** Only when the owner opted in with STORE_CLIENT_IP. */
   readonly client_ip?: string;
-  /** How many failures this record stands for: itself plus those suppressed since the last one stored. */
+  /**
+   * How many failures this record stands for: itself plus those suppressed since the last one
+   * stored. Samples the ledger writes have weight 1: their failures are counted in the aggregates.
+   */
   readonly weight: number;
   /** True for a record written at the end of a budget window on behalf of suppressed failures. */
   readonly rollup?: boolean;
   /** What was seen, as the page and JSON put it (absent on records written before it existed). */
   readonly finding?: Finding;
+  /** True for a record an isolate wrote itself because the ledger could not be reached. */
+  readonly fallback?: boolean;
   readonly evidence: Observation;
   /** How the visitor was answered when not with the error page: `stale`, a last good copy. */
   readonly served?: "stale";
@@ -81,18 +94,29 @@ export interface IncidentSummary {
   readonly o?: string; // colo (data centre)
   readonly e?: string; // one-line evidence summary (≤ 120 chars)
   readonly r?: 1; // present on roll-up records
+  readonly f?: 1; // present on fallback records
 }
 
-export const recordKey = (rayId: string): string => `${RECORD_PREFIX}${rayId}`;
+const withUid = (rayId: string, uid: string | undefined): string => (uid ? `${rayId}:${uid}` : rayId);
+
+export const recordKey = (rayId: string, uid?: string): string => `${RECORD_PREFIX}${withUid(rayId, uid)}`;
 
 export const invertTime = (ms: number): string => String(MAX_MS - ms).padStart(13, "0");
 
-export const indexKey = (ms: number, rayId: string): string => `${INDEX_PREFIX}${invertTime(ms)}:${rayId}`;
+export const indexKey = (ms: number, rayId: string, uid?: string): string => `${INDEX_PREFIX}${invertTime(ms)}:${withUid(rayId, uid)}`;
 
-/** Parses an index key; undefined for anything that is not one. */
-export function parseIndexKey(key: string): { ms: number; rayId: string } | undefined {
-  const m = /^t:(\d{13}):(.+)$/.exec(key);
-  return m?.[1] && m[2] ? { ms: MAX_MS - Number(m[1]), rayId: m[2] } : undefined;
+export const fallbackKey = (ms: number, rayId: string, uid: string): string => `${FALLBACK_PREFIX}${invertTime(ms)}:${withUid(rayId, uid)}`;
+
+/** A fresh uid: 8 hex characters, enough to keep records with one Ray ID apart. */
+export function newUid(): string {
+  return (Math.floor(Math.random() * 0x1_0000_0000) >>> 0).toString(16).padStart(8, "0");
+}
+
+/** Parses an index (`t:`) or fallback (`f:`) key; undefined for anything that is not one. */
+export function parseIndexKey(key: string): { ms: number; rayId: string; uid?: string } | undefined {
+  const m = /^[tf]:(\d{13}):([^:]+)(?::([0-9a-f]{1,16}))?$/.exec(key);
+  if (!m?.[1] || !m[2]) return undefined;
+  return { ms: MAX_MS - Number(m[1]), rayId: m[2], ...(m[3] ? { uid: m[3] } : {}) };
 }
 
 const MAX_SUMMARY_CHARS = 120;
@@ -134,6 +158,7 @@ export function summarize(r: IncidentRecord): IncidentSummary {
     ...(r.colo ? { o: r.colo.slice(0, 8) } : {}),
     e: describeEvidence(r.evidence),
     ...(r.rollup ? { r: 1 as const } : {}),
+    ...(r.fallback ? { f: 1 as const } : {}),
   };
   // Multi-byte text in the evidence line is the only thing that can push the size up: shorten it.
   let shortened = summary;

@@ -82,3 +82,8 @@ export function throwIfProblems(r: Reader): void {
   if (r.problems.length > 0) throw new ConfigError(`invalid configuration: ${r.problems.join("; ")}`);
 }
 
+
+/** SITE_HOSTS: comma- or space-separated host names, lower-cased. Read the same way by the site Worker and the ledger. */
+export function parseHosts(raw: string | undefined): Set<string> {
+  return new Set((raw ?? "").split(/[\s,]+/).map((h) => h.trim().toLowerCase()).filter((h) => h !== ""));
+}

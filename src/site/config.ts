@@ -8,6 +8,7 @@ import { readAdminPath, readLocale, Reader, throwIfProblems, type Vars } from ".
 export { ConfigError } from "../core/vars";
 import type { ProxyOptions } from "./proxy";
 import { type ResilienceConfig, readResilience } from "./resilience-config";
+import { parseHosts } from "../core/vars";
 
 /** The site Worker's share of the owner side: which requests belong to the admin Worker. */
 export interface AdminRoute {
@@ -58,6 +59,8 @@ export function loadConfig(env: Vars): Config {
     ttlDays: r.number("INCIDENT_TTL_DAYS", 30, 1, 365),
     storeQuery: r.boolean("STORE_QUERY"),
     storeClientIp: r.boolean("STORE_CLIENT_IP"),
+    hosts: [...parseHosts(r.string("SITE_HOSTS"))],
+    samplesPerMinute: Math.floor(r.number("INCIDENT_SAMPLES", 30, 0, 1000)),
     budget: {
       sampleRate: r.number("INCIDENT_SAMPLE_RATE", 1, 0, 1),
       perWindow: Math.floor(r.number("INCIDENT_BUDGET", 25, 0, 1000)),

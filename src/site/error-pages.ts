@@ -10,7 +10,8 @@ import { ConfigError } from "../core/vars";
 import { CODES, type ErrorCode, isBrokenStatus } from "../core/codes";
 import type { Locale } from "../core/i18n";
 import { isLocale, LOCALES, pickLocale } from "../core/i18n";
-import { DEFAULT_INCIDENTS, type IncidentOptions, IncidentRecorder } from "./record/recorder";
+import { DEFAULT_INCIDENTS, type IncidentOptions } from "./record/recorder";
+import { LedgerClient, type LedgerNamespace } from "./record/ledger-client";
 import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
 import { OriginFetchError } from "./proxy";
 import { negotiate, wantsJson } from "./render/negotiate";
@@ -99,7 +100,8 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
   const source = options.templates ?? bundledTemplates;
   const templates = compileTemplates(source.page, source.overrides);
   const incidents = resolveIncidents(options.incidents);
-  const recorder = incidents ? new IncidentRecorder(incidents) : undefined;
+  const recorder = incidents ? new LedgerClient(incidents) : undefined;
+  let warnedNoLedger = false;
   const passThroughJson = options.passThroughJson ?? true;
   const copies = options.lastGoodCopy && options.lastGoodCopy.paths.length > 0 ? new LastGoodCopies({ ...DEFAULT_STALE, ...options.lastGoodCopy }) : undefined;
   const statusPageUrl = options.statusPageUrl;
@@ -109,11 +111,20 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     if (!recorder || !incidents) return;
     // Recording is a side effect: whatever goes wrong here must not change the visitor's answer.
     try {
-      const kv = (c.env as Record<string, unknown> | undefined)?.[incidents.binding] as KVNamespace | undefined;
-      if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
-      const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format, url, ...extra });
+      const env = c.env as Record<string, unknown> | undefined;
+      const kv = env?.[incidents.binding] as KVNamespace | undefined;
+      const ledger = env?.[incidents.ledgerBinding] as LedgerNamespace | undefined;
+      const input = { failure, rayId, time, request: c.req.raw, locale, format, url, ...extra };
+      let work: Promise<void> | undefined;
+      if (ledger && typeof ledger.idFromName === "function") work = recorder.record({ ledger, kv }, input);
+      else if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
+      else {
+        if (!warnedNoLedger) console.warn(JSON.stringify({ msg: `no ${incidents.ledgerBinding} binding: this isolate writes incidents to KV itself, within its own budget` }));
+        warnedNoLedger = true;
+        work = recorder.direct.record(kv, input);
+      }
       const ctx = work && executionContext(c);
-      if (ctx) ctx.waitUntil(work);
+      if (ctx && work) ctx.waitUntil(work);
     } catch (err) {
       console.error(JSON.stringify({ msg: "incident not recorded", ray_id: rayId, error: observeFault(err).errorMessage }));
     }

@@ -68,3 +68,6 @@ export default {
     return fallbackResponse(500, generateRayId(), request.method === "HEAD");
   },
 } satisfies ExportedHandler<Env>;
+
+/** The zone's incident ledger (wrangler.toml declares it with its migration). */
+export { IncidentLedger } from "../ledger/ledger";

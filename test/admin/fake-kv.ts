@@ -12,10 +12,20 @@ export class FakeKv {
     this.data.set(name, { value, metadata: options.metadata });
   }
 
-  async get(name: string): Promise<string | null> {
+  /** One key, or up to 100 at once (KV's bulk read: one operation, a Map back). */
+  async get(name: string, type?: string): Promise<string | null>;
+  async get(names: string[], type?: string): Promise<Map<string, unknown>>;
+  async get(name: string | string[], type?: string): Promise<string | null | Map<string, unknown>> {
     this.getCalls++;
     if (this.broken) throw new Error("KV GET failed: 500 Internal Server Error");
-    return this.data.get(name)?.value ?? null;
+    if (!Array.isArray(name)) return this.data.get(name)?.value ?? null;
+    if (name.length > 100) throw new Error("KV GET failed: at most 100 keys");
+    const out = new Map<string, unknown>();
+    for (const n of name) {
+      const v = this.data.get(n)?.value;
+      out.set(n, v === undefined ? null : type === "json" ? JSON.parse(v) : v);
+    }
+    return out;
   }
 
   async list(options: { prefix?: string; limit?: number; cursor?: string } = {}) {
@@ -36,7 +46,7 @@ export class FakeKv {
   }
 }
 
-import { type IncidentRecord, indexKey, recordKey, summarize } from "../../src/core/incident";
+import { fallbackKey, type IncidentRecord, indexKey, recordKey, summarize } from "../../src/core/incident";
 
 let seq = 0;
 
@@ -64,9 +74,14 @@ export function record(ms: number, over: Partial<IncidentRecord> = {}): Incident
   };
 }
 
-/** Stores a record the way the recorder does: the record key and the index key with its summary. */
+/**
+ * Stores a record the way an isolate writing KV itself does (no ledger): the record key, the
+ * index key and the `f:` key, whose weights the stats add up.
+ */
 export function store(kv: FakeKv, r: IncidentRecord): IncidentRecord {
-  kv.put(recordKey(r.ray_id), JSON.stringify(r));
-  kv.put(indexKey(Date.parse(r.timestamp), r.ray_id), "", { metadata: summarize(r) });
+  const uid = r.uid ?? "0";
+  kv.put(recordKey(r.ray_id, uid), JSON.stringify(r));
+  kv.put(indexKey(Date.parse(r.timestamp), r.ray_id, uid), "", { metadata: summarize(r) });
+  kv.put(fallbackKey(Date.parse(r.timestamp), r.ray_id, uid), "", { metadata: summarize(r) });
   return r;
 }

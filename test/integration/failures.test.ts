@@ -11,6 +11,7 @@ import { ko } from "../../src/core/i18n/ko";
 import { escapeHtml } from "../../src/site/render/template";
 import { fixtureBytes } from "../fixtures/pages";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
+import { recordOf } from "../support/incidents";
 
 let origins: Awaited<ReturnType<typeof startOrigins>>;
 let raw: net.Server;
@@ -122,7 +123,7 @@ describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () =
     const { res } = await problem("raw", "/status/199", { "cf-ray": ray });
     expect(res.status).toBe(520);
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 520, rule: "lost_after_connect" });
   });
 
@@ -132,7 +133,7 @@ describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () =
     expect(res.status).toBe(520);
     expect(body).toMatchObject({ error_code: 520, error_name: "unknown_error", error_category: "origin" });
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 520, rule: "status_out_of_range", evidence: { status } });
   });
 
@@ -146,7 +147,7 @@ describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () =
     const page = await res.text();
     expect(page).toContain(en.subCodes[1033].title);
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 530, sub_code: sub, error_name: "tunnel_error", rule });
   });
 });
@@ -291,7 +292,7 @@ describe("incident records", () => {
     expect(res.status).toBe(502);
     await res.text();
     const kv = await w.kv();
-    const raw = await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record");
+    const raw = await eventually(() => recordOf(kv, ray), "incident record");
     const record = JSON.parse(raw);
     expect(record).toMatchObject({
       ray_id: ray,
@@ -311,7 +312,7 @@ describe("incident records", () => {
     expect(raw).not.toContain("cookie-secret");
     expect(raw).not.toContain("secret-query");
     const index = await kv.list({ prefix: "t:" });
-    const entry = index.keys.find((k) => k.name.endsWith(`:${ray}`));
+    const entry = index.keys.find((k) => k.name.includes(`:${ray}:`));
     expect(entry?.metadata).toMatchObject({ c: 502, h: "shop.example.com", p: "/status/502", w: 1 });
     expect(entry?.expiration).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
   });
@@ -320,7 +321,7 @@ describe("incident records", () => {
     const ray = "fedcba9876543210-SEA";
     await (await w.fetch("refused", `${BASE}/x`, { headers: { ...html, "cf-ray": ray } })).text();
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 521, kind: "refused", evidence: { source: "exception", probe: { tcp: "failed" } } });
     expect(typeof record.evidence.elapsedMs).toBe("number");
   });
@@ -329,7 +330,7 @@ describe("incident records", () => {
     const ray = "00000000000000aa";
     await (await w.fetch("main", `${BASE}/json/503`, { headers: { ...json, "cf-ray": ray } })).text();
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(() => recordOf(kv, ray), "incident record"));
     expect(record).toMatchObject({ error_code: 503, format: "passthrough" });
   });
 });

@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordOf } from "../support/incidents";
 import { en } from "../../src/core/i18n/en";
 import { fixtureBytes, PAGE_FIXTURES, type PageFixture } from "../fixtures/pages";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
@@ -68,7 +69,7 @@ afterAll(async () => {
 
 async function record(ray: string): Promise<Record<string, unknown> & { evidence: Record<string, unknown> }> {
   const kv = await w.kv();
-  return JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, `record ${ray}`));
+  return JSON.parse(await eventually(() => recordOf(kv, ray), `record ${ray}`));
 }
 
 /** One page request for fixture `i` in `encoding`: the visitor's answer and the incident record. */

@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordOf } from "../support/incidents";
 import { en } from "../../src/core/i18n/en";
 import { ko } from "../../src/core/i18n/ko";
 import { escapeHtml } from "../../src/site/render/template";
@@ -90,7 +91,7 @@ const nextRay = () => `${(0xbcd0000000000000n + BigInt(++rays)).toString(16)}-IC
 
 async function record(ray: string): Promise<Record<string, unknown>> {
   const kv = await w.kv();
-  return JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, `record ${ray}`));
+  return JSON.parse(await eventually(() => recordOf(kv, ray), `record ${ray}`));
 }
 
 /** A JSON client's view of one request (the servers' pages are HTML, so nothing passes through). */

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordOf } from "../support/incidents";
 import { en } from "../../src/core/i18n/en";
 import { ko } from "../../src/core/i18n/ko";
 import { escapeHtml } from "../../src/site/render/template";
@@ -52,7 +53,7 @@ const get = (path: string, headers: Record<string, string>) => mf.dispatchFetch(
 
 async function record(ray: string): Promise<Record<string, unknown>> {
   const kv = await mf.getKVNamespace("INCIDENTS");
-  return JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, `record ${ray}`));
+  return JSON.parse(await eventually(() => recordOf(kv, ray), `record ${ray}`));
 }
 
 describe("an exception in the app's handler", () => {

@@ -98,3 +98,13 @@ export async function browserRequest(entry: string, url: string, init: { method?
   const nullBody = res.status === 204 || res.status === 304 || init.method === "HEAD";
   return new Response(nullBody ? null : new Uint8Array(res.body), { status: res.status, headers });
 }
+
+/**
+ * The `INCIDENT_LEDGER` binding of a Worker in a test: the first site Worker that asks for the
+ * ledger defines it (`owner`), every other Worker, the admin Workers too, binds to that one, so
+ * all "isolates" of a test share one ledger as the isolates of a zone do.
+ */
+export function ledgerBindings(owner: string | undefined, self: string): Pick<WorkerOptions, "durableObjects"> {
+  if (owner === undefined) return {};
+  return { durableObjects: { INCIDENT_LEDGER: { className: "IncidentLedger", useSQLite: true, ...(owner === self ? {} : { scriptName: owner }) } } };
+}

@@ -7,7 +7,7 @@
  */
 import type { Readable } from "node:stream";
 import { Miniflare, type WorkerOptions } from "./miniflare";
-import { adminWorker, COMPATIBILITY_DATE, SITE_SCRIPT, splitOwner } from "./admin-worker";
+import { adminWorker, COMPATIBILITY_DATE, ledgerBindings, SITE_SCRIPT, splitOwner } from "./admin-worker";
 import type { KVNamespaceLike } from "./worker";
 
 export interface HarnessWorker {
@@ -18,6 +18,12 @@ export interface HarnessWorker {
   readonly host: string;
   /** Replaces the real local KV binding, e.g. `faultyKv().binding("shop")`; false: no binding at all. */
   readonly incidents?: NonNullable<WorkerOptions["wrappedBindings"]>[string] | false;
+  /**
+   * The `IncidentLedger`: true binds the ledger shared by every Worker that asks for it (the
+   * first such Worker defines it); a Durable Object designator (e.g. `faultyLedger(...).binding`)
+   * binds another class in its place. Default: none, isolates write KV themselves.
+   */
+  readonly ledger?: true | { className: string; scriptName: string; useSQLite: boolean };
 }
 
 export interface Harness {
@@ -39,13 +45,25 @@ function incidentsOf(w: HarnessWorker): Pick<WorkerOptions, "kvNamespaces" | "wr
 }
 
 /** Site Workers first (the first one also gets unmatched requests), then admin Workers, without routes. */
+/** The Worker that defines the shared ledger: the first one bound to it directly. */
+export const ledgerOwner = (workers: readonly HarnessWorker[]): string | undefined => workers.find((w) => w.ledger === true)?.name;
+
+function ledgerOf(w: HarnessWorker, owner: string | undefined): Pick<WorkerOptions, "durableObjects"> {
+  if (w.ledger === undefined) return {};
+  if (w.ledger === true) return ledgerBindings(owner, w.name);
+  return { durableObjects: { INCIDENT_LEDGER: w.ledger } };
+}
+
 function harnessWorkers(workers: readonly HarnessWorker[]): WorkerOptions[] {
   const sites: WorkerOptions[] = [];
   const admins: WorkerOptions[] = [];
+  const owner = ledgerOwner(workers);
   for (const w of workers) {
     const { siteVars, serviceBindings, admin } = splitOwner(w.name, w.vars);
-    sites.push({ name: w.name, ...SITE_SCRIPT, bindings: siteVars, routes: [`${w.host}/*`], serviceBindings, ...incidentsOf(w) });
-    if (admin) admins.push(adminWorker(admin.name, admin.vars, incidentsOf(w)));
+    const ledger = ledgerOf(w, owner);
+    sites.push({ name: w.name, ...SITE_SCRIPT, bindings: siteVars, routes: [`${w.host}/*`], serviceBindings, ...incidentsOf(w), ...ledger });
+    const adminLedger = w.ledger === undefined ? {} : ledgerBindings(owner, `${w.name}-admin`);
+    if (admin) admins.push({ ...adminWorker(admin.name, admin.vars, incidentsOf(w)), ...adminLedger });
   }
   return [...sites, ...admins];
 }

@@ -35,3 +35,9 @@ export async function dumpAll(kv: KVNamespaceLike): Promise<string> {
   );
   return parts.join("\n");
 }
+
+/** The stored records with this Ray ID (`r:<ray>` of version 1, `r:<ray>:<uid>` since), as raw JSON; undefined when none yet. */
+export async function recordOf(kv: KVNamespaceLike, ray: string): Promise<string | undefined> {
+  const keys = (await listAll(kv, `r:${ray}`)).filter((k) => k.name === `r:${ray}` || k.name.startsWith(`r:${ray}:`));
+  return keys[0] ? ((await kv.get(keys[0].name)) ?? undefined) : undefined;
+}

@@ -4,7 +4,7 @@
  * A copy whose vars set ADMIN_TOKEN gets its admin Worker too (see admin-worker.ts).
  */
 import { Miniflare, type WorkerOptions } from "./miniflare";
-import { adminWorker, SITE_SCRIPT, splitOwner } from "./admin-worker";
+import { adminWorker, ledgerBindings, SITE_SCRIPT, splitOwner } from "./admin-worker";
 
 export interface WorkerSpec {
   readonly name: string;
@@ -18,6 +18,8 @@ export interface WorkerSpec {
    * matched after `upstream` rewrites the URL). Requests no route matches go to the first Worker.
    */
   readonly routes?: readonly string[];
+  /** Bind the `IncidentLedger` (shared by every Worker of the run that asks for it). Default false: isolates write KV themselves. */
+  readonly ledger?: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export interface KVNamespaceLike {
 function workersFor(specs: readonly WorkerSpec[]): WorkerOptions[] {
   const sites: WorkerOptions[] = [];
   const admins: WorkerOptions[] = [];
+  const owner = specs.find((s) => s.ledger)?.name;
   for (const spec of specs) {
     const { siteVars, serviceBindings, admin } = splitOwner(spec.name, spec.vars);
     sites.push({
@@ -76,8 +79,9 @@ function workersFor(specs: readonly WorkerSpec[]): WorkerOptions[] {
       kvNamespaces: { INCIDENTS: "incidents" },
       serviceBindings,
       ...(spec.routes !== undefined ? { routes: [...spec.routes] } : {}),
+      ...(spec.ledger ? ledgerBindings(owner, spec.name) : {}),
     });
-    if (admin) admins.push(adminWorker(admin.name, admin.vars));
+    if (admin) admins.push({ ...adminWorker(admin.name, admin.vars), ...(spec.ledger ? ledgerBindings(owner, admin.name) : {}) });
   }
   return [...sites, ...admins];
 }

@@ -11,7 +11,7 @@ import { BadRequest, StoreUnavailable } from "../errors";
 import type { OwnerCheck, OwnerVariables } from "../auth/auth";
 import type { AdminKeys } from "../auth/keys";
 import { DEFAULT_STATS_RANGE_MS, type Filters, OLDEST_MS, parseFilters, parseLimit, type Query } from "./params";
-import { getIncident, listIncidents, normalizeRayId, START } from "./query";
+import { listIncidents, lookupRay, START } from "./query";
 import { computeStats } from "./stats";
 
 /**
@@ -87,10 +87,8 @@ export function mountApi(app: Hono<AdminEnv>, deps: AdminDeps): void {
   });
 
   app.get("/api/incidents/:ray", async (c) => {
-    const ray = normalizeRayId(c.req.param("ray"));
-    const record = await getIncident(storeOf(c, deps.binding), ray);
-    if (!record) return c.json({ error: "not_found", detail: `no incident with Ray ID ${ray}: records expire after INCIDENT_TTL_DAYS days, and during a burst a failure can be counted in another record's weight without being stored` }, 404);
-    return c.json(record);
+    const [body, status] = await lookupRay(c, deps.binding, c.req.param("ray"));
+    return c.json(body, status);
   });
 
   app.get("/api/stats", async (c) => {

@@ -2,7 +2,7 @@
  * Reads the `t:` index newest first, batch by batch, within a time range and a cap on list()
  * calls: the one place the admin side talks to KV's list().
  */
-import { type IncidentSummary, parseIndexKey } from "../../core/incident";
+import { INDEX_PREFIX, type IncidentSummary, parseIndexKey } from "../../core/incident";
 import type { ListPosition } from "./cursor";
 import { fromStore } from "../errors";
 import type { Filters } from "./params";
@@ -11,6 +11,8 @@ import { indexPrefixes } from "./range";
 /** One incident as the listing reports it, built from an index key and its metadata only. */
 export interface IncidentEntry {
   readonly ray_id: string;
+  /** Tells apart records with the same Ray ID (absent on version 1 records). */
+  readonly uid?: string;
   readonly timestamp: string;
   readonly error_code: number;
   readonly error_name: string;
@@ -24,6 +26,8 @@ export interface IncidentEntry {
   /** One line about what was seen (status, body start, or the connection error). */
   readonly summary?: string;
   readonly rollup?: true;
+  /** Written by an isolate itself because the ledger could not be reached. */
+  readonly fallback?: true;
 }
 
 export interface ScannedKey {
@@ -50,6 +54,7 @@ export function entryOf(name: string, metadata: unknown): ScannedKey | undefined
   if (!key || !m || !num(m.c) || !str(m.n) || !str(m.g) || !str(m.m) || !str(m.h) || !str(m.p) || !num(m.w)) return undefined;
   const entry: IncidentEntry = {
     ray_id: key.rayId,
+    ...(key.uid ? { uid: key.uid } : {}),
     timestamp: new Date(key.ms).toISOString(),
     error_code: m.c,
     error_name: m.n,
@@ -62,6 +67,7 @@ export function entryOf(name: string, metadata: unknown): ScannedKey | undefined
     ...(str(m.o) ? { colo: m.o } : {}),
     ...(str(m.e) ? { summary: m.e } : {}),
     ...(m.r === 1 ? { rollup: true as const } : {}),
+    ...(m.f === 1 ? { fallback: true as const } : {}),
   };
   return { name, ms: key.ms, entry };
 }
@@ -88,8 +94,10 @@ export class IndexScan {
     from: ListPosition,
     private readonly maxCalls: number,
     private readonly pageSize: number,
+    /** Key family to read: `t:` (every stored record, the default) or `f:` (isolate-written ones). */
+    family: string = INDEX_PREFIX,
   ) {
-    this.#prefixes = indexPrefixes(filters.sinceMs, filters.untilMs);
+    this.#prefixes = indexPrefixes(filters.sinceMs, filters.untilMs).map((p) => family + p.slice(INDEX_PREFIX.length));
     this.#block = from.block;
     this.#kv = from.kv;
     this.#after = from.after;

@@ -56,6 +56,12 @@ export interface AdminMessages {
   readonly back: string;
   /** `{ray}`. */
   readonly notFound: string;
+  /** Shown above the records when more than one shares the Ray ID. */
+  readonly sameRay: string;
+  /** Heading of what the ledger counted under the Ray ID, and one line per count ({minute}, {code}, {colo}, {count}). */
+  readonly counted: string;
+  readonly countedLine: string;
+  readonly nearestSample: string;
   readonly badRequest: string;
   /**
    * What to fix, per 400 code. Empty for English: the API's own `detail` is English and names the
@@ -130,6 +136,10 @@ const en: AdminMessages = {
   truncated: "There were too many records to read in one go: counts before {time} are missing. Choose a shorter range.",
   noIncidents: "No incidents match these filters.",
   incident: "Incident",
+  sameRay: "{count} records share this Ray ID (Ray IDs are not guaranteed unique); all are shown, newest first.",
+  counted: "Counted failures with this Ray ID",
+  countedLine: "Counted in {minute} at {colo}: error {code}, one of {count} failures of that code there that minute. It was not kept as a sample.",
+  nearestSample: "Nearest stored sample of the same code and data centre",
   back: "Back to the overview",
   notFound:
     "There is no incident with Ray ID {ray}. Records are kept for INCIDENT_TTL_DAYS days, a new one can take up to a minute to show up, and during a burst a failure may only be counted in another record's weight, not stored.",
@@ -202,6 +212,10 @@ const ko: AdminMessages = {
   truncated: "기록이 너무 많아 한 번에 다 읽지 못했습니다. {time} 이전의 건수는 빠져 있으니 기간을 좁혀 보세요.",
   noIncidents: "조건에 맞는 오류가 없습니다.",
   incident: "오류 상세",
+  sameRay: "이 Ray ID를 가진 기록이 {count}건 있습니다(Ray ID가 항상 고유하지는 않습니다). 최신순으로 모두 보여 줍니다.",
+  counted: "이 Ray ID로 집계된 오류",
+  countedLine: "{minute}, {colo}에서 집계됨: 오류 {code}. 그 시각 그곳에서 난 같은 코드의 오류 {count}건 중 하나이며, 샘플로 저장되지는 않았습니다.",
+  nearestSample: "같은 코드와 데이터 센터에서 가장 가까운 저장된 샘플",
   back: "개요로 돌아가기",
   notFound:
     "Ray ID {ray}에 해당하는 기록이 없습니다. 기록은 INCIDENT_TTL_DAYS일 동안 보관되고, 새 기록은 보이기까지 1분 정도 걸릴 수 있습니다. 또 오류가 몰릴 때는 일부 실패가 따로 저장되지 않고 다른 기록의 대표 건수에만 포함됩니다.",

@@ -20,7 +20,7 @@ import type { PageContext } from "./layout";
 import { renderLogin } from "./login";
 import { adminMessages, fill } from "./messages";
 import { DEFAULT_STATS_RANGE_MS, parseFilters } from "../api/params";
-import { getIncident, normalizeRayId } from "../api/query";
+import { lookupRay, normalizeRayId } from "../api/query";
 import { computeStats } from "../api/stats";
 
 type C = Context<AdminEnv>;
@@ -138,10 +138,9 @@ export function mountPages(app: Hono<AdminEnv>, deps: AdminDeps, base: string): 
   app.get("/incidents/:ray", (c) => {
     const ctx = pageContext(c, deps, base);
     return asPage(c, ctx, async () => {
-      const ray = normalizeRayId(c.req.param("ray"));
-      const record = await getIncident(storeOf(c, deps.binding), ray);
-      if (!record) return c.html(renderProblem(ctx, "", fill(ctx.m.notFound, { ray })), 404);
-      return c.html(renderIncident(ctx, record));
+      const [found, status] = await lookupRay(c, deps.binding, c.req.param("ray"));
+      if (status === 404) return c.html(renderProblem(ctx, "", fill(ctx.m.notFound, { ray: found.ray_id })), 404);
+      return c.html(renderIncident(ctx, found.ray_id, found.incidents, found.counted));
     });
   });
 }

@@ -28,9 +28,13 @@ interface Slot {
   flushScheduled: boolean;
 }
 
-/** Slots are dropped once idle for this many windows, so many hosts cannot grow memory forever. */
-const IDLE_WINDOWS = 6;
-const MAX_SLOTS = 1000;
+/**
+ * The slot map's cap. Keys are (code, bounded host), so a real zone stays far below it; past it,
+ * the least recently used slot is dropped if idle, or else the newcomer shares one overflow slot.
+ * Either way O(1): no scan of the map per new key.
+ */
+export const MAX_SLOTS = 1000;
+export const OVERFLOW_SLOT = "*";
 
 export class WriteBudget {
   readonly #slots = new Map<string, Slot>();
@@ -42,25 +46,39 @@ export class WriteBudget {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Slots in the map (at most {@link MAX_SLOTS} + the overflow slot). */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** The key a failure is counted under: its own, or the overflow slot when the map is full. */
+  slotKey(key: string): string {
+    if (this.#slots.has(key) || this.#slots.size < MAX_SLOTS) return key;
+    const [oldest, slot] = this.#slots.entries().next().value as [string, Slot];
+    if (oldest !== OVERFLOW_SLOT && slot.pending === 0 && !slot.flushScheduled) {
+      this.#slots.delete(oldest);
+      return key;
+    }
+    return OVERFLOW_SLOT;
+  }
+
   #slot(key: string, now: number): Slot {
     let slot = this.#slots.get(key);
     if (!slot) {
-      if (this.#slots.size >= MAX_SLOTS) this.#evict(now);
       slot = { windowStart: now, stored: 0, pending: 0, flushScheduled: false };
-      this.#slots.set(key, slot);
-    } else if (now - slot.windowStart >= this.options.windowMs) {
-      slot.windowStart = now;
-      slot.stored = 0;
+    } else {
+      // Map order is use order: the first entry is always the least recently used.
+      this.#slots.delete(key);
+      if (now - slot.windowStart >= this.options.windowMs) {
+        slot.windowStart = now;
+        slot.stored = 0;
+      }
     }
+    this.#slots.set(key, slot);
     return slot;
   }
 
-  #evict(now: number): void {
-    for (const [key, slot] of this.#slots) {
-      if (slot.pending === 0 && now - slot.windowStart > IDLE_WINDOWS * this.options.windowMs) this.#slots.delete(key);
-    }
-  }
-
+  /** `key` must come from {@link slotKey}. */
   admit(key: string): Admission {
     const now = this.#now();
     const slot = this.#slot(key, now);

@@ -6,7 +6,8 @@ import { findingOf } from "../../core/finding";
 import type { Failure } from "../../core/classify";
 import { type Admission, type BudgetOptions, WriteBudget } from "./budget";
 import { within } from "../../core/time";
-import { type IncidentRecord, indexKey, type OriginAttempt, recordKey, summarize } from "../../core/incident";
+import { fallbackKey, type IncidentRecord, indexKey, newUid, type OriginAttempt, recordKey, summarize } from "../../core/incident";
+import { SiteHosts } from "./hosts";
 
 export interface IncidentOptions {
   /** KV binding name. Default "INCIDENTS". */
@@ -18,8 +19,14 @@ export interface IncidentOptions {
   /** Keep the client IP (`cf-connecting-ip`). Default false. */
   readonly storeClientIp: boolean;
   readonly budget: BudgetOptions;
-  /** Longest wait for a record's KV writes before they count as failed. Default 5000. */
+  /** Longest wait for a record's KV writes (or a ledger call) before it counts as failed. Default 5000. */
   readonly writeTimeoutMs: number;
+  /** Durable Object namespace binding of the `IncidentLedger`. Default "INCIDENT_LEDGER"; without it, isolates write KV themselves. */
+  readonly ledgerBinding: string;
+  /** The zone's site hostnames (SITE_HOSTS); other hosts are counted as `other`. Default: none, the first 16 seen. */
+  readonly hosts: readonly string[];
+  /** Samples the ledger writes per code per minute, zone-wide (INCIDENT_SAMPLES). Default 30. */
+  readonly samplesPerMinute: number;
 }
 
 /** The incident log's defaults; README.md lists the vars that change them. */
@@ -29,6 +36,9 @@ export const DEFAULT_INCIDENTS: IncidentOptions = {
   storeQuery: false,
   storeClientIp: false,
   writeTimeoutMs: 5_000,
+  ledgerBinding: "INCIDENT_LEDGER",
+  hosts: [],
+  samplesPerMinute: 30,
   budget: { perWindow: 25, windowMs: 10_000, sampleRate: 1 },
 };
 
@@ -108,23 +118,34 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   return result.value;
 }
 
+/**
+ * The isolate writing KV itself, within a per-isolate budget: the only writer when there is no
+ * ledger binding, and the fallback when the ledger cannot be reached. Its records carry their
+ * counts in `weight` and get an `f:` key, which the stats add to the ledger's aggregates.
+ */
 export class IncidentRecorder {
   readonly budget: WriteBudget;
   readonly counters: RecorderCounters = { stored: 0, suppressed: 0, rollups: 0, writeErrors: 0 };
 
-  constructor(readonly options: IncidentOptions) {
+  constructor(
+    readonly options: IncidentOptions,
+    readonly hosts: SiteHosts = new SiteHosts(options.hosts),
+  ) {
     this.budget = new WriteBudget(options.budget);
   }
 
   /**
    * Decides synchronously and returns the KV work to hand to `waitUntil`, or undefined when a
    * failure is only counted: in a storm that is nearly every request, and each `waitUntil` costs.
+   * `fallback`: the ledger exists but could not be reached (marked on the records).
    */
-  record(kv: KVNamespace, input: IncidentInput): Promise<void> | undefined {
-    const key = `${input.failure.status}|${(input.url ?? new URL(input.request.url)).hostname}`;
+  record(kv: KVNamespace, input: IncidentInput, fallback = false): Promise<void> | undefined {
+    const host = this.hosts.bucket((input.url ?? new URL(input.request.url)).hostname);
+    const key = this.budget.slotKey(`${input.failure.status}|${host}`);
     const admission: Admission = this.budget.admit(key);
+    const build = (weight: number): IncidentRecord => ({ ...buildRecord(input, weight, this.options), v: 2, uid: newUid(), ...(fallback ? { fallback: true } : {}) });
     if (admission.store) {
-      const record = buildRecord(input, admission.weight, this.options);
+      const record = build(admission.weight);
       // A failed write's weight is back in the budget; one roll-up at the window's end saves it
       // even if no other failure of this kind comes along to carry it.
       return this.#write(kv, key, record).then((ok) => {
@@ -135,7 +156,7 @@ export class IncidentRecorder {
     this.counters.suppressed++;
     if (admission.flushAt === undefined) return undefined;
     // The first suppressed failure of a window writes the roll-up when the window closes.
-    return this.#rollup(kv, key, buildRecord(input, 0, this.options), admission.flushAt);
+    return this.#rollup(kv, key, build(0), admission.flushAt);
   }
 
   async #rollup(kv: KVNamespace, key: string, record: IncidentRecord, flushAt: number): Promise<void> {
@@ -146,16 +167,18 @@ export class IncidentRecorder {
     await this.#write(kv, key, { ...record, weight: pending, rollup: true });
   }
 
-  /** Writes both keys of a record; false (counted, logged, weight given back) when KV fails. */
+  /** Writes the three keys of a record; false (counted, logged, weight given back) when KV fails. */
   async #write(kv: KVNamespace, key: string, record: IncidentRecord): Promise<boolean> {
     const ms = Date.parse(record.timestamp);
     const expirationTtl = Math.max(60, Math.round(this.options.ttlDays * 86_400));
     try {
-      // Both keys at once: a roll-up must finish inside waitUntil's 30 s even when KV is slow.
+      // All keys at once: a roll-up must finish inside waitUntil's 30 s even when KV is slow.
+      const metadata = summarize(record);
       await withTimeout(
         Promise.all([
-          kv.put(recordKey(record.ray_id), JSON.stringify(record), { expirationTtl }),
-          kv.put(indexKey(ms, record.ray_id), "", { expirationTtl, metadata: summarize(record) }),
+          kv.put(recordKey(record.ray_id, record.uid), JSON.stringify(record), { expirationTtl }),
+          kv.put(indexKey(ms, record.ray_id, record.uid), "", { expirationTtl, metadata }),
+          kv.put(fallbackKey(ms, record.ray_id, record.uid ?? newUid()), "", { expirationTtl, metadata }),
         ]),
         this.options.writeTimeoutMs,
         "KV put",
