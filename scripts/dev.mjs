@@ -26,6 +26,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startOrigins } from "../demo/origin.mjs";
+import { seedIncident } from "./dev-seed.mjs";
 import { prepareLocalSecrets } from "./dev-secrets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -197,6 +198,10 @@ ${otherModes}
     EDGE_ERRORS_TOKEN="$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)" npm run incidents -- --url ${adminMode === "own-port" ? A : W} --since 1h
   Sign in with the admin token kept in ${secrets.tokenFile} (ADMIN_TOKEN=…; never printed).${secrets.note ? `\n  ${secrets.note}` : ""}
   ${adminMode === "own-port" ? `The site's ${W}/__errors is refused (421): the owner side lives on its own origin. npm start -- --admin same-site puts it there.` : `The recommended setup, the owner side on its own origin: npm start (without --admin same-site).`}
+
+  Expected: for each failure the demo causes on purpose, wrangler prints a red "✘ [ERROR]" block
+  (e.g. "Network connection lost", "internal error"). That is the origin failing as asked and the
+  Worker turning it into a page, not a problem with the demo.
 `);
 
 // Both sessions find each other (the site's ADMIN binding) through a dev registry of this
@@ -263,6 +268,19 @@ async function listening(port) {
   return false;
 }
 
+/** One incident to look up from the start, with its lookup printed once it is recorded. */
+function seedFirstIncident() {
+  const path = mode === "scenarios" ? "/status/502" : "/";
+  void seedIncident(W, path).then((seeded) => {
+    if (!seeded || exiting) return;
+    console.log(`
+edge-error-pages: the demo recorded a first incident (GET ${path} → ${seeded.status}), Ray ID ${seeded.rayId}. Look it up:
+    EDGE_ERRORS_TOKEN="$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)" npm run incidents -- --url ${adminMode === "own-port" ? A : W} --ray ${seeded.rayId}
+    ${adminUrl}/incidents/${seeded.rayId}
+`);
+  });
+}
+
 let exiting = false;
 /** @param {number} code */
 async function shutdown(code) {
@@ -307,6 +325,7 @@ if (await listening(adminPort)) {
   const site = wranglerDev(siteArgs);
   children.push(site);
   watch(site);
+  seedFirstIncident();
 } else if (!exiting) {
   console.error(`The admin Worker did not start listening on ${HOST}:${adminPort}; see wrangler's messages above.`);
   void shutdown(1);
