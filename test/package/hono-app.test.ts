@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { COMPATIBILITY_DATE } from "../support/admin-worker";
@@ -32,7 +32,10 @@ function install(tarball: string, into: string): void {
   const target = join(into, "node_modules", packed.name);
   mkdirSync(target, { recursive: true });
   run("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"], into);
-  symlinkSync(resolve(ROOT, "node_modules/hono"), join(into, "node_modules/hono"), "dir");
+  for (const dep of ["hono", "@cloudflare/workers-types"]) {
+    mkdirSync(dirname(join(into, "node_modules", dep)), { recursive: true });
+    symlinkSync(resolve(ROOT, "node_modules", dep), join(into, "node_modules", dep), "dir");
+  }
 }
 
 beforeAll(async () => {
@@ -104,6 +107,11 @@ describe("the packed package", () => {
     expect(manifest.sideEffects).toBe(false);
     expect(manifest.peerDependencies).toHaveProperty("hono");
     expect(manifest.dependencies ?? {}).toEqual({});
+  });
+
+  it("its types check in the app: errorPages, its options and proxy as the app uses them", () => {
+    // Throws with tsc's report when the shipped .d.ts do not resolve or do not fit.
+    run(resolve(ROOT, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], join(dir, "app"));
   });
 
   it("bundles only what the app imports: the middleware and proxy, not the owner's dashboard", () => {
