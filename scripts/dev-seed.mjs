@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
  * @param {{ limitMs?: number, intervalMs?: number }} [options]
  * @returns {Promise<{ rayId: string, status: number } | undefined>} undefined when the Worker never answered
  */
-export async function seedIncident(workerUrl, path, { limitMs = 120_000, intervalMs = 500 } = {}) {
+export async function seedIncident(workerUrl, path, { limitMs = 180_000, intervalMs = 500 } = {}) {
   const rayId = randomBytes(8).toString("hex");
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
@@ -26,4 +26,20 @@ export async function seedIncident(workerUrl, path, { limitMs = 120_000, interva
     }
   }
   return undefined;
+}
+
+/**
+ * Seeds the incident, then prints its Ray ID with the CLI and dashboard lookups (the token is read
+ * from .dev.vars by the shell, never printed).
+ * @param {{ workerUrl: string, path: string, adminBase: string, dashboard: string, stopped: () => boolean }} where
+ */
+export function announceFirstIncident({ workerUrl, path, adminBase, dashboard, stopped }) {
+  void seedIncident(workerUrl, path).then((seeded) => {
+    if (!seeded || stopped()) return;
+    console.log(`
+edge-error-pages: the demo recorded a first incident (GET ${path} → ${seeded.status}), Ray ID ${seeded.rayId}. Look it up:
+    EDGE_ERRORS_TOKEN="$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)" npm run incidents -- --url ${adminBase} --ray ${seeded.rayId}
+    ${dashboard}/incidents/${seeded.rayId}
+`);
+  });
 }

@@ -26,7 +26,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startOrigins } from "../demo/origin.mjs";
-import { seedIncident } from "./dev-seed.mjs";
+import { announceFirstIncident } from "./dev-seed.mjs";
 import { prepareLocalSecrets } from "./dev-secrets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -268,19 +268,6 @@ async function listening(port) {
   return false;
 }
 
-/** One incident to look up from the start, with its lookup printed once it is recorded. */
-function seedFirstIncident() {
-  const path = mode === "scenarios" ? "/status/502" : "/";
-  void seedIncident(W, path).then((seeded) => {
-    if (!seeded || exiting) return;
-    console.log(`
-edge-error-pages: the demo recorded a first incident (GET ${path} → ${seeded.status}), Ray ID ${seeded.rayId}. Look it up:
-    EDGE_ERRORS_TOKEN="$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)" npm run incidents -- --url ${adminMode === "own-port" ? A : W} --ray ${seeded.rayId}
-    ${adminUrl}/incidents/${seeded.rayId}
-`);
-  });
-}
-
 let exiting = false;
 /** @param {number} code */
 async function shutdown(code) {
@@ -325,7 +312,8 @@ if (await listening(adminPort)) {
   const site = wranglerDev(siteArgs);
   children.push(site);
   watch(site);
-  seedFirstIncident();
+  // One incident to look up from the start, with its lookup printed once it is recorded.
+  announceFirstIncident({ workerUrl: W, path: mode === "scenarios" ? "/status/502" : "/", adminBase: adminMode === "own-port" ? A : W, dashboard: adminUrl, stopped: () => exiting });
 } else if (!exiting) {
   console.error(`The admin Worker did not start listening on ${HOST}:${adminPort}; see wrangler's messages above.`);
   void shutdown(1);
