@@ -12,12 +12,18 @@ export default defineConfig({
   // outside workerd, `cloudflare:workers` is a stand-in with just that base class.
   resolve: { alias: { "cloudflare:workers": new URL("./test/support/cloudflare-workers.ts", import.meta.url).pathname } },
   test: {
-    include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**", "node_modules/**"],
     globalSetup: ["test/support/build.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each integration file runs its own workerd; two at a time suits a 2-core machine.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: "workers", include: ["test/**/*.test.ts"], exclude: ["test/browser/**", "test/package/**", "node_modules/**"] } },
+      // Packing, building and type-checking the example app takes both cores for a while: it runs
+      // after the others, so it does not starve a load test (storm, burst) running beside it.
+      // Not extending the root: it needs neither the Workers' global build nor the HTML plugin.
+      { test: { name: "package", include: ["test/package/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 180_000, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

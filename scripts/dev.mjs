@@ -26,6 +26,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startOrigins } from "../demo/origin.mjs";
+import { announceFirstIncident } from "./dev-seed.mjs";
 import { prepareLocalSecrets } from "./dev-secrets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -198,6 +199,10 @@ ${otherModes}
     EDGE_ERRORS_TOKEN="$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)" npm run incidents -- --url ${adminMode === "own-port" ? A : W} --since 1h
   Sign in with the admin token kept in ${secrets.tokenFile} (ADMIN_TOKEN=…; never printed).${secrets.note ? `\n  ${secrets.note}` : ""}
   ${adminMode === "own-port" ? `The site's ${W}/__errors is refused (421): the owner side lives on its own origin. npm start -- --admin same-site puts it there.` : `The recommended setup, the owner side on its own origin: npm start (without --admin same-site).`}
+
+  Expected: for each failure the demo causes on purpose, wrangler prints a red "✘ [ERROR]" block
+  (e.g. "Network connection lost", "internal error"). That is the origin failing as asked and the
+  Worker turning it into a page, not a problem with the demo.
 `);
 
 // Both sessions find each other (the site's ADMIN binding) through a dev registry of this
@@ -313,6 +318,8 @@ if (await listening(adminPort)) {
   const site = wranglerDev(siteArgs);
   children.push(site);
   watch(site);
+  // One incident to look up from the start, with its lookup printed once it is recorded.
+  announceFirstIncident({ workerUrl: W, path: mode === "scenarios" ? "/status/502" : "/", adminBase: adminMode === "own-port" ? A : W, dashboard: adminUrl, stopped: () => exiting });
 } else if (!exiting) {
   console.error(`The admin Worker did not start listening on ${HOST}:${adminPort}; see wrangler's messages above.`);
   void shutdown(1);

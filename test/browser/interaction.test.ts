@@ -112,3 +112,18 @@ describe("markup in the URL stays text", () => {
     expect(s.problems).toEqual([]);
   });
 });
+
+describe("the visitor's local time", () => {
+  it.each([
+    // The long time style already ends in "UTC" there: the zone is not named a second time.
+    { timezoneId: "UTC", shows: /UTC$/, never: /UTC.*UTC/ },
+    // Where it shows an offset, the zone's name is added once.
+    { timezoneId: "Asia/Seoul", shows: /\(Asia\/Seoul\)$/, never: /Asia\/Seoul.*Asia\/Seoul/ },
+  ])("names the zone once in $timezoneId", async ({ timezoneId, shows, never }) => {
+    const s = await open("en", { timezoneId });
+    const { page } = await s.visit("/status/502");
+    const text = (await page.locator("#lt").innerText()).trim();
+    expect(text).toMatch(shows);
+    expect(text).not.toMatch(never);
+  });
+});

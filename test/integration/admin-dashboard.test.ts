@@ -57,6 +57,15 @@ afterAll(async () => {
 });
 
 describe("the overview", () => {
+  it("unasked, shows the last hour when every failure of the day is in it (a fresh site), not one sliver of a day", async () => {
+    const { text } = await page(`${ADMIN}/?lang=en`);
+    expect(text).toMatch(/<option value="1h" selected>/);
+    expect(text).not.toMatch(/<option value="24h" selected>/);
+    // Asked for, the day stays the day.
+    const day = await page(`${ADMIN}/?lang=en&since=24h`);
+    expect(day.text).toMatch(/<option value="24h" selected>/);
+  });
+
   it("shows errors over time as inline SVG and a table by code that opens into incidents", async () => {
     const { res, text } = await page(`${ADMIN}/`);
     expect(res.status).toBe(200);

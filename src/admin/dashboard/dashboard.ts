@@ -48,7 +48,7 @@ function filterForm(ctx: PageContext, f: Filters, since: string): Html {
 function rayForm(ctx: PageContext): Html {
   const { m } = ctx;
   return h`<form class="row" method="get" action="${ctx.base}/incidents">${langField(ctx)}
-<label>${m.rayHint}<input name="ray" required maxlength="21" pattern="[0-9A-Fa-f]{16}(-[A-Za-z]{3,4})?" placeholder="8f2c1a9b3d4e5f60-ICN" autocomplete="off" spellcheck="false"></label>
+<label>${m.rayHint}<input name="ray" required maxlength="21" pattern="[0-9A-Fa-f]{16}(-[A-Za-z]{3,4})?" placeholder="8f2c1a9b3d4e5f60" autocomplete="off" spellcheck="false"></label>
 <button type="submit">${m.find}</button></form>`;
 }
 

@@ -108,17 +108,31 @@ export function mountSession(app: Hono<AdminEnv>, deps: AdminDeps, base: string)
   });
 }
 
+const HOUR_MS = 3_600_000;
+
+/** True when the series has failures and every one is in a bucket that starts within the last hour. */
+function onlyInLastHour(series: readonly { start: string; total: number }[], now: number): boolean {
+  const busy = series.filter((p) => p.total > 0);
+  return busy.length > 0 && busy.every((p) => Date.parse(p.start) >= now - HOUR_MS);
+}
+
 /** The overview page handler (also serves `{base}/`). */
 export function overview(deps: AdminDeps, base: string) {
   return (c: C): Promise<Response> => {
     const ctx = pageContext(c, deps, base);
     return asPage(c, ctx, async () => {
       const q = queryOf(c);
-      const since = q("since") ?? "24h";
-      const filters = parseFilters((name) => (name === "since" ? since : q(name)), Date.now(), DEFAULT_STATS_RANGE_MS);
-      const bucket = pickBucket(q("bucket"), filters.sinceMs, filters.untilMs);
-      const { stats, recent } = await computeStats(storeOf(c, deps.binding), filters, bucket, { recentPerCode: RECENT_PER_CODE });
-      return c.html(renderOverview(ctx, { filters, since, stats, recent }));
+      const now = Date.now();
+      const read = async (since: string) => {
+        const filters = parseFilters((name) => (name === "since" ? since : q(name)), now, DEFAULT_STATS_RANGE_MS);
+        const bucket = pickBucket(q("bucket"), filters.sinceMs, filters.untilMs);
+        return { since, filters, ...(await computeStats(storeOf(c, deps.binding), filters, bucket, { recentPerCode: RECENT_PER_CODE })) };
+      };
+      let view = await read(q("since") ?? "24h");
+      // Unasked, a day whose failures all fell in the last hour (a fresh site, a new outage) would
+      // be one sliver at the chart's edge: show that hour instead, with the range saying so.
+      if (q("since") === undefined && q("bucket") === undefined && onlyInLastHour(view.stats.series, now)) view = await read("1h");
+      return c.html(renderOverview(ctx, view));
     });
   };
 }
