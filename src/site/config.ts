@@ -1,9 +1,11 @@
 /**
  * Turns the site Worker's vars into validated options, once per isolate. Every problem is
- * reported at once, by name, so a misconfigured deployment says exactly what to fix.
+ * reported at once, by name, so a misconfigured deployment says exactly what to fix. The Worker
+ * runs in front of every request, so a wrong optional var must not take the site down: it falls
+ * back to its default and is logged. Only a value nothing can stand in for stops the Worker.
  */
 import type { ErrorPagesOptions } from "./error-pages";
-import { readAdminPath, readLocale, Reader, throwIfProblems, type Vars } from "../core/vars";
+import { ConfigError, describeProblem, readAdminPath, readLocale, Reader, type Vars } from "../core/vars";
 
 export { ConfigError } from "../core/vars";
 import type { ProxyOptions } from "./proxy";
@@ -24,6 +26,11 @@ export interface Config {
   readonly admin: AdminRoute | null;
   /** Problems worth one log line per isolate, but not worth failing every visitor's request. */
   readonly warnings: readonly string[];
+  /**
+   * Vars that were invalid and replaced by their defaults, each naming the var, what was wrong and
+   * the value used instead: one loud log line each per isolate (and `npm run build` refuses them).
+   */
+  readonly problems: readonly string[];
 }
 
 const isFetcher = (value: unknown): value is Fetcher =>
@@ -42,7 +49,19 @@ function leftoverTokenWarning(env: Vars, adminBound: boolean): string[] {
   return [`ADMIN_TOKEN is set on the site Worker, which no longer reads it: ${where}. Remove it with \`npx wrangler secret delete ADMIN_TOKEN\``];
 }
 
-/** Reads the config from `env`. Throws ConfigError listing every problem. */
+/**
+ * Where the owner's requests go, read on its own: even when the rest of the config is unusable,
+ * they must reach the admin Worker rather than the origin. Null without the ADMIN binding.
+ */
+export function adminRouteOf(env: Vars): AdminRoute | null {
+  return isFetcher(env.ADMIN) ? { path: readAdminPath(new Reader(env)) } : null;
+}
+
+/**
+ * Reads the config from `env`. An invalid optional var falls back to its default and is listed in
+ * `problems`; throws ConfigError (naming every problem) only when a var without a fallback is
+ * wrong, an unparsable ORIGIN_URL.
+ */
 export function loadConfig(env: Vars): Config {
   const r = new Reader(env);
   const originUrl = r.url("ORIGIN_URL");
@@ -61,8 +80,9 @@ export function loadConfig(env: Vars): Config {
       windowMs: r.number("INCIDENT_WINDOW_S", 10, 1, 20) * 1000,
     },
   };
-  const brand = r.string("BRAND_NAME");
-  throwIfProblems(r);
+  const brand = r.string("BRAND_NAME", "the request's host");
+  const problems = r.issues.map(describeProblem);
+  if (r.issues.some((p) => p.fallback === undefined)) throw new ConfigError(`invalid configuration: ${problems.join("; ")}`, problems);
   return {
     proxy: { ...(originUrl ? { originUrl } : {}), timeoutMs },
     errorPages: {
@@ -76,5 +96,6 @@ export function loadConfig(env: Vars): Config {
     },
     admin: adminBound ? { path: adminPath } : null,
     warnings: leftoverTokenWarning(env, adminBound),
+    problems,
   };
 }

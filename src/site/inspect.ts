@@ -4,6 +4,7 @@
  */
 import type { BodyDecoding, ErrorObservation, FaultObservation, ResponseObservation } from "../core/classify";
 import { probeOrigin } from "./probe";
+import type { ProbeCache } from "./probe-cache";
 import { OriginFetchError } from "./proxy";
 
 export interface InspectOptions {
@@ -13,6 +14,8 @@ export interface InspectOptions {
   readonly probeTimeoutMs: number;
   /** Probe the origin after a failed fetch (off on a zone route, where the platform reports 52x itself). */
   readonly probe: boolean;
+  /** Recent and in-flight probes per origin, so a failing origin is not probed once per request. */
+  readonly probes: ProbeCache;
 }
 
 /**
@@ -146,7 +149,7 @@ export async function observeError(error: unknown, options: InspectOptions): Pro
     ...(error.timeoutMs !== undefined ? { timeoutMs: error.timeoutMs } : {}),
     elapsedMs: error.elapsedMs,
     origin: error.origin.origin,
-    probe: options.probe ? await probeOrigin(error.origin, options.probeTimeoutMs, { replay: !error.timedOut }) : "skipped",
+    probe: options.probe ? await options.probes.probe(error.origin, () => probeOrigin(error.origin, options.probeTimeoutMs, { replay: !error.timedOut })) : "skipped",
   };
 }
 
