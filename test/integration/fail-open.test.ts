@@ -5,12 +5,13 @@
  * to the origin and is recorded. Zone-route requests are sent straight to a Worker with the
  * origin's own URL, as the platform does on a route.
  */
-import { resolve } from "node:path";
-import type { WorkerOptions } from "miniflare";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentRecord } from "../../src/core/incident";
 import { SITE_SCRIPT } from "../support/admin-worker";
 import { BUNDLE_DIR } from "../support/build";
+import type { WorkerOptions } from "../support/miniflare";
 import { type Harness, loggedJson, startHarness } from "../support/harness";
 import { allRecords } from "../support/incidents";
 import { type RecordingOrigin, startRecordingOrigin } from "../support/recording-origin";
@@ -39,15 +40,19 @@ let w: Harness;
 
 beforeAll(async () => {
   origin = await startRecordingOrigin();
-  const shim: WorkerOptions = {
-    ...SITE_SCRIPT,
+  // The shim first, then the bundle's own modules, listed as the test Miniflare lists a bundle's.
+  const bundle = readdirSync(BUNDLE_DIR).filter((f) => f.endsWith(".js") || f.endsWith(".html"));
+  const shim = {
     name: "zone-shim",
-    script: FAULT_SHIM,
-    scriptPath: resolve(BUNDLE_DIR, "fault-shim.mjs"),
-    modulesRules: [...SITE_SCRIPT.modulesRules, { type: "ESModule", include: ["**/*.js"] }],
+    compatibilityDate: SITE_SCRIPT.compatibilityDate,
+    modulesRoot: BUNDLE_DIR,
+    modules: [
+      { type: "ESModule", path: join(BUNDLE_DIR, "fault-shim.mjs"), contents: FAULT_SHIM },
+      ...bundle.map((f) => ({ type: f.endsWith(".js") ? "ESModule" : "Text", path: join(BUNDLE_DIR, f) })),
+    ],
     kvNamespaces: { INCIDENTS: "incidents" },
     routes: ["zone-shim.test/*"],
-  };
+  } as WorkerOptions;
   w = await startHarness(
     [
       { name: "bad-vars", host: "bad-vars.test", vars: { ...BAD_VARS, ORIGIN_URL: origin.url } },
