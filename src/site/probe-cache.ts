@@ -23,7 +23,7 @@ export class ProbeCache {
   readonly #entries = new Map<string, Entry>();
   readonly #ttlMs: number;
   readonly #max: number;
-  /** Probes actually started, for tests and logs. */
+  /** Probes actually started by this cache. */
   started = 0;
 
   constructor(options: ProbeCacheOptions = {}) {
@@ -42,19 +42,15 @@ export class ProbeCache {
     const hit = this.#entries.get(key);
     if (hit && hit.expires > now) return { ...(await hit.result), cached: true };
     if (hit) this.#entries.delete(key);
-    const entry: Entry = { result: this.#start(run), expires: Infinity };
+    this.started++;
+    const entry: Entry = { result: run(), expires: Infinity };
     this.#entries.set(key, entry);
     while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
     // A probe never rejects (each outcome is a result), but a bug must not leave a poisoned entry.
     entry.result.then(
       () => void (entry.expires = Date.now() + this.#ttlMs),
-      () => void this.#entries.delete(key),
+      () => void (this.#entries.get(key) === entry && this.#entries.delete(key)),
     );
     return entry.result;
-  }
-
-  #start(run: () => Promise<ProbeResult>): Promise<ProbeResult> {
-    this.started++;
-    return run();
   }
 }
