@@ -53,7 +53,8 @@ export function createDegradedApp(admin: AdminRoute | null): Hono<{ Bindings: En
     const headers = new Headers(request.headers);
     headers.set(PASSED, "1");
     try {
-      return await fetch(new Request(request, { headers }));
+      // As the proxy does: the origin's redirects reach the visitor, they are not followed here.
+      return await fetch(new Request(request, { headers, redirect: "manual" }));
     } catch {
       return minimal(request, 502);
     }

@@ -115,6 +115,13 @@ describe("an unparsable ORIGIN_URL", () => {
     expect(await res.text()).toBe("<h1>Error 503</h1>");
   });
 
+  it("the origin's redirects reach the visitor as they are, not followed", async () => {
+    const res = await send("bad-origin", `${origin.url}/redirect`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/elsewhere");
+    expect(seenPath("/elsewhere")).toHaveLength(0);
+  });
+
   it("the owner's requests still go to the admin Worker, never to the origin", async () => {
     const res = await send("bad-origin", `${origin.url}/__errors/api/incidents?limit=1`, { headers: { authorization: `Bearer ${TOKEN}`, accept: "application/json" } });
     expect(res.status).toBe(200);

@@ -22,7 +22,7 @@ export interface RecordingOrigin {
 /**
  * Paths: `/status/<code>` answers that code, `/echo/<code>` answers it with the request target in
  * the body (an origin that echoes the URL into its error page), `/retry/<code>?after=<value>`
- * sends `Retry-After: <value>`. Anything else is a 200 `healthy <target>`.
+ * sends `Retry-After: <value>`, `/redirect` is a 302 to `/elsewhere`. Anything else is a 200 `healthy <target>`.
  */
 export async function startRecordingOrigin(): Promise<RecordingOrigin> {
   const seen: SeenRequest[] = [];
@@ -31,6 +31,7 @@ export async function startRecordingOrigin(): Promise<RecordingOrigin> {
     req.resume();
     const target = req.url ?? "/";
     const url = new URL(target, "http://origin.invalid");
+    if (url.pathname === "/redirect") return void res.writeHead(302, { location: "/elsewhere" }).end();
     const m = /^\/(status|echo|retry)\/(\d{3})$/.exec(url.pathname);
     if (!m) return void res.writeHead(200, { "content-type": "text/plain" }).end(`healthy ${target}`);
     const status = Number(m[2]);
