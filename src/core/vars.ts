@@ -71,6 +71,14 @@ export class Reader {
     return n;
   }
 
+  /** A whole number from `min` to `max`. */
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const n = this.number(name, fallback, min, max);
+    if (Number.isInteger(n)) return n;
+    this.report({ name, message: `${name} must be a whole number from ${min} to ${max}, got ${n}`, fallback: `the default ${fallback}` });
+    return fallback;
+  }
+
   /** true/false, 1/0, yes/no (or a TOML boolean); unset is false. */
   boolean(name: string): boolean {
     const v = this.env[name];

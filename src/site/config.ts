@@ -76,7 +76,7 @@ export function loadConfig(env: Vars): Config {
     storeClientIp: r.boolean("STORE_CLIENT_IP"),
     budget: {
       sampleRate: r.number("INCIDENT_SAMPLE_RATE", 1, 0, 1),
-      perWindow: Math.floor(r.number("INCIDENT_BUDGET", 25, 0, 1000)),
+      perWindow: r.integer("INCIDENT_BUDGET", 25, 0, 1000),
       windowMs: r.number("INCIDENT_WINDOW_S", 10, 1, 20) * 1000,
     },
   };

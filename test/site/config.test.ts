@@ -81,6 +81,7 @@ describe("loadConfig (the site Worker)", () => {
     ["INCIDENT_WINDOW_S", "25", (c: Config) => incidentsOf(c).budget?.windowMs, 10_000, /^INCIDENT_WINDOW_S must be a number from 1 to 20, got "25"; using the default 10 instead$/],
     ["ORIGIN_TIMEOUT_MS", "0", (c: Config) => c.proxy.timeoutMs, 100_000, /^ORIGIN_TIMEOUT_MS must be a number from 1 to 6000000/],
     ["INCIDENT_BUDGET", "-1", (c: Config) => incidentsOf(c).budget?.perWindow, 25, /^INCIDENT_BUDGET must be/],
+    ["INCIDENT_BUDGET", "2.5", (c: Config) => incidentsOf(c).budget?.perWindow, 25, /^INCIDENT_BUDGET must be a whole number from 0 to 1000, got 2.5; using the default 25 instead$/],
     ["INCIDENT_SAMPLE_RATE", "2", (c: Config) => incidentsOf(c).budget?.sampleRate, 1, /^INCIDENT_SAMPLE_RATE must be/],
     ["INCIDENT_TTL_DAYS", "NaN", (c: Config) => incidentsOf(c).ttlDays, 30, /^INCIDENT_TTL_DAYS must be/],
     ["STORE_QUERY", "maybe", (c: Config) => incidentsOf(c).storeQuery, false, /^STORE_QUERY must be true or false, got "maybe"; using the default false instead$/],
