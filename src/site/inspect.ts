@@ -2,7 +2,7 @@
  * The I/O half of classification: reads a bounded prefix of a failing response and probes an
  * origin that could not be fetched, producing the observations `classify` works on.
  */
-import type { BodyDecoding, ErrorObservation, FaultObservation, ResponseObservation } from "../core/classify";
+import type { BodyDecoding, ErrorObservation, FaultObservation, ProbeResult, ResponseObservation } from "../core/classify";
 import { probeOrigin } from "./probe";
 import type { ProbeCache } from "./probe-cache";
 import { OriginFetchError } from "./proxy";
@@ -149,8 +149,17 @@ export async function observeError(error: unknown, options: InspectOptions): Pro
     ...(error.timeoutMs !== undefined ? { timeoutMs: error.timeoutMs } : {}),
     elapsedMs: error.elapsedMs,
     origin: error.origin.origin,
-    probe: options.probe ? await options.probes.probe(error.origin, () => probeOrigin(error.origin, options.probeTimeoutMs, { replay: !error.timedOut })) : "skipped",
+    probe: options.probe ? await probeShared(error, options) : "skipped",
   };
+}
+
+/**
+ * The probe for a failed fetch, shared with other failures of the same origin (see probe-cache.ts).
+ * A HEAD replay only follows a fetch that did not time out, so that is part of what is shared.
+ */
+function probeShared(error: OriginFetchError, options: InspectOptions): Promise<ProbeResult> {
+  const replay = !error.timedOut;
+  return options.probes.probe(error.origin, () => probeOrigin(error.origin, options.probeTimeoutMs, { replay }), options.probeTimeoutMs, replay ? "replay" : "");
 }
 
 export function observeFault(error: unknown): FaultObservation {

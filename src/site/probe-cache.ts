@@ -5,6 +5,7 @@
  * per `ttlMs` in each isolate, however many requests fail.
  */
 import type { ProbeResult } from "../core/classify";
+import { within } from "../core/time";
 
 export interface ProbeCacheOptions {
   /** How long a settled result is reused, in ms. Default 5000. */
@@ -14,7 +15,10 @@ export interface ProbeCacheOptions {
 }
 
 interface Entry {
-  readonly result: Promise<ProbeResult>;
+  /** The probe in flight. Its sockets and timers belong to the request that started it. */
+  readonly pending: Promise<ProbeResult>;
+  /** Set once it settled: later requests read this plain value, never another request's promise. */
+  result?: ProbeResult;
   /** Infinity while the probe is in flight. */
   expires: number;
 }
@@ -33,24 +37,38 @@ export class ProbeCache {
 
   /**
    * The probe result for `origin` (scheme, host and port: the path does not change what a probe
-   * sees): a fresh or in-flight one when there is, otherwise `run()`'s, shared from now on.
-   * A reused result says so (`cached: true`) in the evidence.
+   * sees) probed the `variant` way (results of different kinds of probe are kept apart): a fresh
+   * one when there is; the one in flight, waited for at most `waitMs`; otherwise
+   * `run()`'s, shared from now on. A reused result says so (`cached: true`) in the evidence.
+   *
+   * The wait is bounded because a probe in flight runs in the request that started it: if that
+   * request is cancelled, its probe may never settle, and no other request may hang on it.
    */
-  async probe(origin: URL, run: () => Promise<ProbeResult>): Promise<ProbeResult> {
-    const key = origin.origin;
-    const now = Date.now();
+  async probe(origin: URL, run: () => Promise<ProbeResult>, waitMs: number, variant = ""): Promise<ProbeResult> {
+    const key = `${origin.origin} ${variant}`;
     const hit = this.#entries.get(key);
-    if (hit && hit.expires > now) return { ...(await hit.result), cached: true };
-    if (hit) this.#entries.delete(key);
+    if (hit?.result && hit.expires > Date.now()) return { ...hit.result, cached: true };
+    if (hit && !hit.result) {
+      const shared = await within(hit.pending, waitMs);
+      if (!("timedOut" in shared)) return { ...shared.value, cached: true };
+    }
+    return this.#start(key, run);
+  }
+
+  #start(key: string, run: () => Promise<ProbeResult>): Promise<ProbeResult> {
     this.started++;
-    const entry: Entry = { result: run(), expires: Infinity };
+    const entry: Entry = { pending: run(), expires: Infinity };
+    this.#entries.delete(key);
     this.#entries.set(key, entry);
     while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
     // A probe never rejects (each outcome is a result), but a bug must not leave a poisoned entry.
-    entry.result.then(
-      () => void (entry.expires = Date.now() + this.#ttlMs),
+    entry.pending.then(
+      (result) => {
+        entry.result = result;
+        entry.expires = Date.now() + this.#ttlMs;
+      },
       () => void (this.#entries.get(key) === entry && this.#entries.delete(key)),
     );
-    return entry.result;
+    return entry.pending;
   }
 }
