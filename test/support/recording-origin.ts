@@ -52,7 +52,7 @@ export interface ResettingOrigin {
   readonly url: string;
   /** Connections that sent an HTTP request (and were reset). */
   requests(): number;
-  /** Connections closed without a byte sent: the Worker's TCP probes. */
+  /** The Worker's probe connections: closed without a byte sent (TCP probes), or a HEAD replay. */
   probes(): number;
   close(): Promise<void>;
 }
@@ -66,9 +66,11 @@ export async function startResettingOrigin(): Promise<ResettingOrigin> {
     sockets.add(socket);
     let spoke = false;
     socket.on("error", () => undefined);
-    socket.once("data", () => {
+    socket.once("data", (chunk: Buffer) => {
       spoke = true;
-      requests++;
+      // The probe's HEAD replay is a probe connection too; the Worker forwards visitors' GETs.
+      if (chunk.subarray(0, 5).toString("latin1") === "HEAD ") probes++;
+      else requests++;
       socket.resetAndDestroy();
     });
     socket.on("close", () => {
