@@ -155,11 +155,13 @@ export async function observeError(error: unknown, options: InspectOptions): Pro
 
 /**
  * The probe for a failed fetch, shared with other failures of the same origin (see probe-cache.ts).
- * A HEAD replay only follows a fetch that did not time out, so that is part of what is shared.
+ * A HEAD replay only follows a fetch that did not time out, and asks for the failing URL itself,
+ * whose answer can differ from another path's: such probes are shared per URL.
  */
 function probeShared(error: OriginFetchError, options: InspectOptions): Promise<ProbeResult> {
   const replay = !error.timedOut;
-  return options.probes.probe(error.origin, () => probeOrigin(error.origin, options.probeTimeoutMs, { replay }), options.probeTimeoutMs, replay ? "replay" : "");
+  const variant = replay ? `replay ${error.origin.pathname}${error.origin.search}` : "";
+  return options.probes.probe(error.origin, () => probeOrigin(error.origin, options.probeTimeoutMs, { replay }), options.probeTimeoutMs, variant);
 }
 
 export function observeFault(error: unknown): FaultObservation {
