@@ -89,6 +89,17 @@ export function evaluate(r) {
       target: `≥ ${BUDGETS.passThroughRatio}`,
       ok: median(ptRatio) >= BUDGETS.passThroughRatio,
     },
+    ...(pt.rounds.some((x) => x.copying)
+      ? [
+          {
+            id: "passthrough-copying",
+            label: "Pass-through throughput with last good copies on (`STALE_PATHS=/*`) ÷ bare Worker",
+            measured: `${fixed(median(ratios(pt, (x) => x.rps, "copying", "bare")))}${spread(ratios(pt, (x) => x.rps, "copying", "bare"))}`,
+            target: `≥ ${BUDGETS.passThroughRatio}`,
+            ok: median(ratios(pt, (x) => x.rps, "copying", "bare")) >= BUDGETS.passThroughRatio,
+          },
+        ]
+      : []),
     {
       id: "latency",
       label: "Added p50 latency, pass-through, 1 connection (no queueing)",
@@ -141,14 +152,26 @@ export function evaluate(r) {
   ];
 }
 
-const LABELS = { origin: "origin alone", bare: "bare Worker", floor: "floor Worker", edge: "this Worker", elsewhere: "this Worker, origin on another host" };
-const KEYS = /** @type {const} */ (["origin", "bare", "floor", "edge", "elsewhere"]);
+const LABELS = {
+  origin: "origin alone",
+  bare: "bare Worker",
+  floor: "floor Worker",
+  edge: "this Worker",
+  elsewhere: "this Worker, origin on another host",
+  copying: "this Worker, last good copies on",
+  copyingOften: "copies refreshed every second",
+  copy: "last good copy",
+  page: "521 error page",
+};
+const KEYS = /** @type {const} */ (["origin", "bare", "floor", "edge", "elsewhere", "copying", "copyingOften", "copy", "page"]);
 /** The ratio rows under each table: the budget's own, then what the floor Worker splits it into. */
 const RATIOS = /** @type {const} */ ([
   ["edge", "bare", "this ÷ bare"],
   ["floor", "bare", "floor ÷ bare"],
   ["edge", "floor", "this ÷ floor"],
   ["elsewhere", "bare", "origin on another host ÷ bare"],
+  ["copying", "bare", "copies on ÷ bare"],
+  ["copy", "page", "copy ÷ page"],
 ]);
 
 /** @param {Phase} p @param {boolean} [workerdCpu] */
@@ -295,7 +318,7 @@ ${roundsTable(r.latency)}
 502 storm:
 
 ${roundsTable(st)}
-${profiles}
+${r.resilience ? `\n${r.resilience.markdown.replace(/^## /m, "### ")}\nCopy vs error page:\n\n${roundsTable(r.resilience.serving)}\n` : ""}${profiles}
 ${END}`;
 }
 

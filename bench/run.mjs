@@ -43,6 +43,7 @@ import { measurePages } from "./pages.mjs";
 import { moduleLocator, profileWhile, summarizeProfile } from "./profile.mjs";
 import { BENCHMARKS_MD, evaluate, incidentBudget, printSummary, writeBenchmarks } from "./report.mjs";
 import { median } from "./stats.mjs";
+import { resilienceFigures, resilienceMarkdown, startResilienceWorkers } from "./resilience.mjs";
 import { ROOT, startWorker, wranglerVars } from "./workers.mjs";
 
 const OUT = resolve(ROOT, "bench/out");
@@ -275,7 +276,14 @@ async function main() {
     floor: { label: "floor Worker", url: floorW.url, workerd: floorW.pid, host: site },
     edge: { label: "this Worker", url: edgeW.url, workerd: edgeW.pid, host: site },
   };
-  const withElsewhere = { ...targets, elsewhere: { label: "this Worker, origin on another host", url: edgeW.url, workerd: edgeW.pid, host: undefined } };
+  const resilient = await startResilienceWorkers(bundle, vars, Number(new URL(origin.http).port));
+  log(`resilience: copying ${resilient.copying.url}, stale ${resilient.stale.url} (copy of /ok served, origin refusing)`);
+  const withElsewhere = {
+    ...targets,
+    elsewhere: { label: "this Worker, origin on another host", url: edgeW.url, workerd: edgeW.pid, host: undefined },
+    copying: { label: "this Worker, last good copies on", url: resilient.copying.url, workerd: resilient.copying.pid, host: site },
+    copyingOften: { label: "this Worker, copies refreshed every second", url: resilient.copyingOften.url, workerd: resilient.copyingOften.pid, host: site },
+  };
   await sanityCheck(origin.http, /** @type {Target} */ (targets.edge), /** @type {Target} */ (targets.bare), /** @type {Target} */ (targets.floor));
   log("sanity: all three Workers pass /ok through unchanged; bare relays the 502, the floor and this Worker answer with the page");
 
@@ -307,6 +315,14 @@ async function main() {
   const stormStarted = Date.now();
   const storm = await phase("502 storm", targets, "/status/502", { ...common, connections: plan.connections, seconds: plan.throughputS });
   const stormEnded = Date.now();
+  // Targets carry their path: both answer the same refused origin, one from its copy.
+  const staleW = resilient.stale;
+  const serving = await phase("copy vs error page", {
+    copy: { label: "last good copy", url: `${staleW.url}/ok`, workerd: staleW.pid, host: undefined },
+    page: { label: "521 error page", url: `${staleW.url}/nocopy`, workerd: staleW.pid, host: undefined },
+  }, "", { ...common, connections: plan.connections, seconds: plan.throughputS });
+  const resilience = resilienceFigures(passThrough, serving, resilient.sizes);
+  log(`resilience: pass-through with copies ÷ bare ${resilience.copyingVsBare.toFixed(2)}, copy vs page ${resilience.copyVsPage.toFixed(2)}`);
 
   // Roll-ups are written when a budget window closes, up to one window after the last failure.
   const budget = incidentBudget();
@@ -345,6 +361,7 @@ async function main() {
     kv,
     budget,
     profiles: profiled,
+    resilience: { ...resilience, serving, markdown: resilienceMarkdown(resilience) },
   };
   const verdicts = evaluate(results);
   writeFileSync(resolve(OUT, "results.json"), JSON.stringify({ ...results, verdicts }, null, 2));

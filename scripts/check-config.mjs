@@ -26,6 +26,8 @@ async function loadChecker() {
     platform: "neutral",
     write: false,
     logLevel: "silent",
+    // As wrangler.toml's Text rule: templates reachable from the loaders are plain text.
+    loader: { ".html": "text", ".css": "text", ".txt": "text" },
   });
   const code = out.outputFiles[0]?.text ?? "";
   return import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);

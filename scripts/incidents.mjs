@@ -24,6 +24,14 @@ Prints the incidents edge-error-pages recorded, newest first, read through its o
   --admin-path <path>  where the owner API lives on the site (default /__errors, the Workers' ADMIN_PATH)
   -h, --help           show this help
 
+Maintenance mode (the same --url and --token):
+
+  maintenance on --until <time> [--message-en <text>] [--message-ko <text>]
+                       turn it on: visitors get a 503 maintenance page until then (30m, 2h, 1d,
+                       or ISO 8601 with a zone); the origin is not asked
+  maintenance off      turn it off now
+  maintenance status   say whether it is on, and until when
+
 Exit codes: 0 done, 1 request failed (network, 5xx, not the owner API), 2 bad usage or
 parameters (the API's 400), 3 unauthorized (401), 4 no incident with that Ray ID.`;
 
@@ -58,13 +66,15 @@ function readArgs() {
         until: { type: "string" },
         limit: { type: "string" },
         ray: { type: "string" },
+        "message-en": { type: "string" },
+        "message-ko": { type: "string" },
         json: { type: "boolean", default: false },
         "admin-path": { type: "string", default: "/__errors" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
-      allowPositionals: false,
-    }).values;
+      allowPositionals: true,
+    });
   } catch (err) {
     return usage(/** @type {Error} */ (err).message);
   }
@@ -97,16 +107,23 @@ function limitOf(raw) {
 }
 
 /**
- * One GET against the API; the parsed JSON, or a CliError saying what went wrong.
+ * One request to the API (a GET unless `method` says otherwise); the parsed JSON, or a CliError saying what went wrong.
  * @param {string} url
  * @param {string} token
+ * @param {string} [method]
+ * @param {unknown} [send] a JSON body
  * @returns {Promise<any>}
  */
-async function getJson(url, token) {
+async function getJson(url, token, method = "GET", send = undefined) {
   let res;
   try {
+    /** @type {Record<string, string>} */
+    const headers = { authorization: `Bearer ${token}`, accept: "application/json", "user-agent": "edge-error-pages-cli" };
+    if (send !== undefined) headers["content-type"] = "application/json";
     res = await fetch(url, {
-      headers: { authorization: `Bearer ${token}`, accept: "application/json", "user-agent": "edge-error-pages-cli" },
+      method,
+      headers,
+      ...(send !== undefined ? { body: JSON.stringify(send) } : {}),
       redirect: "manual",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
@@ -224,21 +241,64 @@ function printRecord(r) {
     ["User agent", r.user_agent],
     ["Client IP", r.client_ip],
     ["Weight", `${r.weight}${r.rollup ? " (roll-up)" : ""}`],
+    ["Served", r.served === "stale" ? "the last good copy (stale)" : undefined],
+    [
+      "Attempts",
+      Array.isArray(r.attempts)
+        ? r.attempts.map((/** @type {any} */ a) => `${a.origin}: ${a.outcome}${a.error ? ` (${a.error})` : ""}, ${a.elapsed_ms} ms${a.delay_ms !== undefined ? ` after ${a.delay_ms} ms` : ""}`).join("; ")
+        : undefined,
+    ],
   ].filter(([, v]) => v !== undefined && v !== "");
   const width = Math.max(...fields.map(([k]) => k.length));
   for (const [k, v] of fields) console.log(`${k.padEnd(width)}  ${visible(v)}`);
   console.log(`\nEvidence:\n${safeJson(r.evidence).replace(/^/gm, "  ")}`);
 }
 
+/** @param {any} state */
+function printMaintenance(state) {
+  if (!state.active) {
+    console.log("Maintenance mode is off.");
+    return;
+  }
+  console.log(`Maintenance mode is on until ${when(state.until)} UTC (since ${when(state.since)} UTC).`);
+  for (const [lang, text] of Object.entries(state.message ?? {})) console.log(`  message (${lang}): ${text}`);
+  console.log("Changes reach every data centre within about a minute (Workers KV), plus MAINTENANCE_CHECK_S.");
+}
+
+/**
+ * `maintenance on|off|status`.
+ * @param {string[]} positionals @param {ReturnType<typeof readArgs>["values"]} args @param {string} base @param {string} token
+ */
+async function maintenance(positionals, args, base, token) {
+  const [, action, ...rest] = positionals;
+  if (rest.length > 0) usage(`Unexpected arguments: ${rest.join(" ")}.`);
+  const url = `${base}/api/maintenance`;
+  let state;
+  if (action === "on") {
+    if (!args.until) usage("maintenance on needs --until, e.g. --until 2h or --until 2026-05-01T18:00:00Z.");
+    /** @type {Record<string, string>} */
+    const message = {};
+    if (args["message-en"] !== undefined) message.en = args["message-en"];
+    if (args["message-ko"] !== undefined) message.ko = args["message-ko"];
+    state = await getJson(url, token, "PUT", { until: args.until, message });
+  } else if (action === "off") state = await getJson(url, token, "DELETE");
+  else if (action === "status") state = await getJson(url, token);
+  else usage(`maintenance takes on, off or status, got ${JSON.stringify(action ?? "")}.`);
+  if (args.json) console.log(JSON.stringify(state, null, 2));
+  else printMaintenance(state);
+}
+
 async function main() {
-  const args = readArgs();
+  const { values: args, positionals } = readArgs();
   if (args.help) {
     console.log(USAGE);
     return;
   }
+  if (positionals.length > 0 && positionals[0] !== "maintenance") usage(`Unknown command: ${positionals[0]}.`);
   const base = apiBase(args.url, args["admin-path"] ?? "/__errors");
   const token = args.token ?? process.env.EDGE_ERRORS_TOKEN;
   if (!token) usage("No token: pass --token or set EDGE_ERRORS_TOKEN.");
+  if (positionals[0] === "maintenance") return maintenance(positionals, args, base, token);
   if (args.ray !== undefined) {
     const record = await getJson(`${base}/api/incidents/${encodeURIComponent(args.ray.trim())}`, token);
     if (args.json) console.log(safeJson(record));

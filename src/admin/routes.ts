@@ -9,6 +9,7 @@ import { NONCE, secureHeaders } from "hono/secure-headers";
 import { type AdminDeps, type AdminEnv, mountApi, storeOf } from "./api/api";
 import { AccessVerifier } from "./auth/access";
 import { requireOwner } from "./auth/auth";
+import { mountMaintenance } from "./api/maintenance";
 import type { AdminConfig } from "./config";
 import { BadRequest, StoreUnavailable } from "./errors";
 import { type AdminKeys, deriveKeys } from "./auth/keys";
@@ -71,6 +72,8 @@ export function adminRoutes(config: AdminConfig): Hono<AdminEnv> {
   app.onError(onError);
   app.use(privateAnswers, headers);
   mountSession(app, deps, base);
+  // Before the app-wide check: the owner check answers everyone; the rest carry their own.
+  mountMaintenance(app, deps, base, denied(deps, base));
   app.use(requireOwner(deps.check, denied(deps, base)));
   mountApi(app, deps);
   mountPages(app, deps, base);

@@ -50,6 +50,22 @@ export interface IncidentRecord {
   /** What was seen, as the page and JSON put it (absent on records written before it existed). */
   readonly finding?: Finding;
   readonly evidence: Observation;
+  /** How the visitor was answered when not with the error page: `stale`, a last good copy. */
+  readonly served?: "stale";
+  /** Every try at an origin when there was more than one (a retry, the backup origin). */
+  readonly attempts?: readonly OriginAttempt[];
+}
+
+/** One try at an origin, as a record keeps it. */
+export interface OriginAttempt {
+  readonly origin: "primary" | "backup";
+  /** `connect_failed` (no response byte), `timeout` (no headers in time), `error`, or the status. */
+  readonly outcome: "connect_failed" | "timeout" | "error" | number;
+  readonly elapsed_ms: number;
+  /** The wait before this attempt, for a retry. */
+  readonly delay_ms?: number;
+  /** The runtime's message, for failed connections. */
+  readonly error?: string;
 }
 
 /** KV metadata of an index key: what listing and stats need, far under KV's 1,024-byte limit. */

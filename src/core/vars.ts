@@ -79,15 +79,21 @@ export class Reader {
     return fallback;
   }
 
-  /** true/false, 1/0, yes/no (or a TOML boolean); unset is false. */
-  boolean(name: string): boolean {
+  /** true/false, 1/0, yes/no (or a TOML boolean); unset is `fallback`. */
+  boolean(name: string, fallback = false): boolean {
     const v = this.env[name];
     if (typeof v === "boolean") return v;
-    const raw = this.string(name, "the default false")?.toLowerCase();
-    if (raw === undefined || raw === "false" || raw === "0" || raw === "no") return false;
+    const raw = this.string(name, `the default ${fallback}`)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw === "false" || raw === "0" || raw === "no") return false;
     if (raw === "true" || raw === "1" || raw === "yes") return true;
-    this.report({ name, message: `${name} must be true or false, got ${quoted(raw)}`, fallback: "the default false" });
-    return false;
+    this.report({ name, message: `${name} must be true or false, got ${quoted(raw)}`, fallback: `the default ${fallback}` });
+    return fallback;
+  }
+
+  /** A comma-separated list; empty entries dropped. */
+  list(name: string): string[] {
+    return (this.string(name) ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
   }
 
   /** An absolute http(s) URL. No default can stand in for a wrong one: its problem has no fallback. */

@@ -9,6 +9,7 @@ import { ConfigError, describeProblem, readAdminPath, readLocale, Reader, type V
 
 export { ConfigError } from "../core/vars";
 import type { ProxyOptions } from "./proxy";
+import { type ResilienceConfig, readResilience } from "./resilience-config";
 
 /** The site Worker's share of the owner side: which requests belong to the admin Worker. */
 export interface AdminRoute {
@@ -24,6 +25,8 @@ export interface Config {
    * goes to the origin like any other.
    */
   readonly admin: AdminRoute | null;
+  /** Last good copy, retry and backup origin, maintenance mode, status page (docs/resilience.md). */
+  readonly resilience: ResilienceConfig;
   /** Problems worth one log line per isolate, but not worth failing every visitor's request. */
   readonly warnings: readonly string[];
   /**
@@ -81,7 +84,11 @@ export function loadConfig(env: Vars): Config {
     },
   };
   const brand = r.string("BRAND_NAME", "the request's host");
-  const problems = r.issues.map(describeProblem);
+  const resilience = readResilience(r);
+  // Problems reported with a fallback say what is used instead; the others (pushed as plain
+  // messages) have kept their setting's default too. Only a var without a fallback is fatal.
+  const described = r.issues.map(describeProblem);
+  const problems = [...described, ...r.problems.filter((m) => !r.issues.some((i) => i.message === m))];
   if (r.issues.some((p) => p.fallback === undefined)) throw new ConfigError(`invalid configuration: ${problems.join("; ")}`, problems);
   return {
     proxy: { ...(originUrl ? { originUrl } : {}), timeoutMs },
@@ -93,7 +100,10 @@ export function loadConfig(env: Vars): Config {
       probe: originUrl !== undefined,
       incidents,
       ...(brand ? { brand } : {}),
+      ...(resilience.stale ? { lastGoodCopy: resilience.stale } : {}),
+      ...(resilience.statusPageUrl ? { statusPageUrl: resilience.statusPageUrl } : {}),
     },
+    resilience,
     admin: adminBound ? { path: adminPath } : null,
     warnings: leftoverTokenWarning(env, adminBound),
     problems,

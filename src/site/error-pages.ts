@@ -20,6 +20,10 @@ import { fallbackResponse, respond } from "./render/respond";
 import { buildView } from "./render/view";
 import { rayIdFor } from "../core/ray";
 import { parseRetryAfter } from "../core/time";
+import { type Attempt, attemptsOf } from "./retry";
+import { serveCopy } from "./stale/banner";
+import { coversFailure, DEFAULT_STALE, type StaleOptions } from "./stale/policy";
+import { LastGoodCopies } from "./stale/store";
 
 export { DEFAULT_INCIDENTS } from "./record/recorder";
 
@@ -46,6 +50,19 @@ export interface ErrorPagesOptions {
   readonly rethrowFaults?: boolean;
   /** Incident log settings; false turns recording off. Default: on, see {@link DEFAULT_INCIDENTS}. */
   readonly incidents?: Partial<Omit<IncidentOptions, "budget">> & { readonly budget?: Partial<IncidentOptions["budget"]> } | false;
+  /**
+   * Keep last good copies of shareable pages in the Cache API and serve one when the origin
+   * fails (docs/resilience.md). Default: off; `paths` must name where.
+   */
+  readonly lastGoodCopy?: Partial<StaleOptions> & Pick<StaleOptions, "paths">;
+  /** The owner's status page, linked from every error page and the banner. Default: none. */
+  readonly statusPageUrl?: string;
+}
+
+/** What the recorder is told besides the failure: how the visitor was answered, and every attempt. */
+interface RecordExtra {
+  readonly served?: "stale";
+  readonly attempts?: readonly Attempt[];
 }
 
 
@@ -92,15 +109,18 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
   const incidents = resolveIncidents(options.incidents);
   const recorder = incidents ? new IncidentRecorder(incidents) : undefined;
   const passThroughJson = options.passThroughJson ?? true;
+  const copies = options.lastGoodCopy && options.lastGoodCopy.paths.length > 0 ? new LastGoodCopies({ ...DEFAULT_STALE, ...options.lastGoodCopy }) : undefined;
+  const statusPageUrl = options.statusPageUrl;
+  if (statusPageUrl !== undefined) check(/^https?:\/\//.test(statusPageUrl), `statusPageUrl must be an http(s) URL, got "${statusPageUrl}"`);
   const rethrowFaults = options.rethrowFaults ?? false;
 
-  const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL) => {
+  const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL, extra: RecordExtra = {}) => {
     if (!recorder || !incidents) return;
     // Recording is a side effect: whatever goes wrong here must not change the visitor's answer.
     try {
       const kv = (c.env as Record<string, unknown> | undefined)?.[incidents.binding] as KVNamespace | undefined;
       if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
-      const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format, url });
+      const work = recorder.record(kv, { failure, rayId, time, request: c.req.raw, locale, format, url, ...extra });
       const ctx = work && executionContext(c);
       if (ctx) ctx.waitUntil(work);
     } catch (err) {
@@ -129,7 +149,10 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     const res = c.res;
     // Below 500 is an answer, even one an error handler chose on purpose (HTTPException 401); a
     // status no response can carry (600, an interim 1XX) would make the runtime fail the request.
-    if (!thrown && res.status < 500 && !isBrokenStatus(res.status)) return;
+    if (!thrown && res.status < 500 && !isBrokenStatus(res.status)) {
+      if (copies && !failed) keepCopy(c, copies, res);
+      return;
+    }
     const rayId = rayIdFor(c.req.raw.headers);
     const time = new Date();
     const accept = c.req.header("accept");
@@ -148,11 +171,24 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       const originRetry = failure.evidence.source === "response" ? failure.evidence.retryAfter : null;
       const retryAfter = parseRetryAfter(originRetry, time) ?? specRetryAfter(failure);
       const url = new URL(c.req.url);
-      const view = buildView({ failure, locale, rayId, time, url, colo: colo(c.req.raw), retryAfter });
+      const attempts = attemptsOf(failed ? error : res);
+      if (copies && coversFailure(failure, copies.options.onOriginStatus) && copies.qualifies(c.req.raw, url)) {
+        const copy = await copies.find(url, time.getTime());
+        if (copy) {
+          const timeZone = (c.req.raw as { cf?: { timezone?: unknown } }).cf?.timezone;
+          const answer = await serveCopy({ copy, code: failure.code, rayId, time, locale, ...(typeof timeZone === "string" ? { timeZone } : {}), ...(statusPageUrl ? { statusPageUrl } : {}) }, time.getTime());
+          c.res = undefined;
+          c.res = answer;
+          record(c, failure, rayId, time, locale, "stale", url, { served: "stale", ...(attempts ? { attempts } : {}) });
+          return;
+        }
+      }
+      const bothOriginsFailed = attempts?.some((a) => a.origin === "backup") ?? false;
+      const view = buildView({ failure, locale, rayId, time, url, colo: colo(c.req.raw), retryAfter, bothOriginsFailed, ...(statusPageUrl ? { statusPageUrl } : {}) });
       const answer = await respond(view, format, { templates, brand: options.brand, head: c.req.method === "HEAD" });
       c.res = undefined; // drop the origin's response, headers included
       c.res = answer;
-      record(c, failure, rayId, time, locale, format, url);
+      record(c, failure, rayId, time, locale, format, url, attempts ? { attempts } : {});
     } catch (fault) {
       const status = failure?.status ?? (error instanceof OriginFetchError ? 502 : !failed && res.status >= 500 && res.status <= 599 ? res.status : 500);
       c.res = undefined;
@@ -178,6 +214,16 @@ function unreadResponse(res: Response, elapsedMs: number): ResponseObservation {
     bodyBytesRead: 0,
     elapsedMs,
   };
+}
+
+/** A healthy answer, with a last good copy taken alongside when the page may be kept. */
+function keepCopy(c: Context, copies: LastGoodCopies, res: Response): void {
+  const ctx = executionContext(c);
+  if (!ctx) return;
+  const kept = copies.keep(c.req.raw, res, (work) => ctx.waitUntil(work), Date.now());
+  if (kept === res) return;
+  c.res = undefined;
+  c.res = kept;
 }
 
 function specRetryAfter(f: Failure): number | null {

@@ -6,8 +6,9 @@
 import { Hono } from "hono/tiny";
 import { adminGate } from "./admin-forward";
 import { type AdminRoute, adminRouteOf, type Config, loadConfig } from "./config";
-import { errorPages } from "./error-pages";
-import { proxy } from "./proxy";
+import { DEFAULT_INCIDENTS, errorPages } from "./error-pages";
+import { maintenance } from "./maintenance";
+import { recoveringProxy } from "./retry";
 import { generateRayId } from "../core/ray";
 import { fallbackResponse } from "./render/respond";
 
@@ -17,7 +18,11 @@ export { proxy, fetchOrigin } from "./proxy";
 /** True without ORIGIN_URL: the request's own URL is the zone's origin. */
 const onZoneRoute = (config: Config): boolean => config.proxy.originUrl === undefined;
 
-export function createApp(config: Config): Hono<{ Bindings: Env }> {
+/**
+ * The site app for `config`. `maintenanceStore` (default true) says the env has the KV namespace
+ * the maintenance flag lives in; without it the maintenance check is left out.
+ */
+export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: Env }> {
   const app = new Hono<{ Bindings: Env }>();
   const zone = onZoneRoute(config);
   // errorPages turns every error into the right page; this only keeps Hono from logging twice.
@@ -28,8 +33,23 @@ export function createApp(config: Config): Hono<{ Bindings: Env }> {
   });
   // Before errorPages: the owner's requests never reach the origin and are never recorded.
   if (config.admin) app.use(adminGate(config.admin.path));
+  // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
+  const r = config.resilience;
+  if (maintenanceStore && r.maintenanceCheckMs > 0) {
+    app.use(
+      maintenance({
+        checkMs: r.maintenanceCheckMs,
+        allowIps: r.maintenanceAllowIps,
+        adminPath: config.admin?.path ?? null,
+        binding: config.errorPages.incidents === false ? DEFAULT_INCIDENTS.binding : (config.errorPages.incidents?.binding ?? DEFAULT_INCIDENTS.binding),
+        defaultLocale: config.errorPages.defaultLocale ?? "en",
+        ...(config.errorPages.brand ? { brand: config.errorPages.brand } : {}),
+        ...(r.statusPageUrl ? { statusPageUrl: r.statusPageUrl } : {}),
+      }),
+    );
+  }
   app.use(errorPages({ ...config.errorPages, rethrowFaults: zone }));
-  app.all("*", proxy(config.proxy));
+  app.all("*", recoveringProxy(config.proxy, r.retry));
   return app;
 }
 
@@ -72,7 +92,8 @@ function start(env: Env): State {
     for (const warning of config.warnings) console.warn(JSON.stringify({ msg: "edge-error-pages config warning", warning }));
     // Loud, once per isolate and per var: the site keeps working, but not as the owner set it.
     for (const problem of config.problems) console.error(JSON.stringify({ msg: "edge-error-pages invalid var, using its default", problem }));
-    return { app: createApp(config), zone: onZoneRoute(config) };
+    // Without the KV namespace there is no flag to read: the maintenance check is left out.
+    return { app: createApp(config, typeof (env as { INCIDENTS?: unknown }).INCIDENTS === "object"), zone: onZoneRoute(config) };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     return { app: createDegradedApp(adminRouteOf(vars)), zone: true, error };

@@ -114,7 +114,7 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
 <style nonce="${ctx.nonce}">${CSS_HTML}</style>
 </head>
 <body>
-<header><div class="w"><a class="home" href="${ctx.base}/?lang=${ctx.locale}">${ctx.m.title}</a><div class="tools">${langLinks(ctx)}${signOut}</div></div></header>
+<header><div class="w"><a class="home" href="${ctx.base}/?lang=${ctx.locale}">${ctx.m.title}</a><div class="tools">${ctx.signOut ? h`<a href="${ctx.base}/maintenance?lang=${ctx.locale}">${ctx.locale === "ko" ? "점검 모드" : "Maintenance"}</a>` : ""}${langLinks(ctx)}${signOut}</div></div></header>
 <main class="w">
 ${warning}
 ${body}

@@ -6,7 +6,7 @@ import { findingOf } from "../../core/finding";
 import type { Failure } from "../../core/classify";
 import { type Admission, type BudgetOptions, WriteBudget } from "./budget";
 import { within } from "../../core/time";
-import { type IncidentRecord, indexKey, recordKey, scrubQuery, summarize } from "../../core/incident";
+import { type IncidentRecord, indexKey, type OriginAttempt, recordKey, scrubQuery, summarize } from "../../core/incident";
 
 export interface IncidentOptions {
   /** KV binding name. Default "INCIDENTS". */
@@ -41,6 +41,10 @@ export interface IncidentInput {
   readonly format: string;
   /** `request.url` already parsed, when the caller has it; parsed here otherwise. */
   readonly url?: URL;
+  /** Set when the visitor got something other than the error page (a last good copy). */
+  readonly served?: "stale";
+  /** Every try at an origin, when there was more than one. */
+  readonly attempts?: readonly OriginAttempt[];
 }
 
 /** What this isolate's recorder has done: suppressions and write failures are counted, never silent. */
@@ -91,6 +95,8 @@ export function buildRecord(input: IncidentInput, weight: number, options: Incid
     weight,
     finding: findingOf(failure),
     evidence,
+    ...(input.served ? { served: input.served } : {}),
+    ...(input.attempts && input.attempts.length > 1 ? { attempts: input.attempts } : {}),
   };
 }
 

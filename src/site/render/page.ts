@@ -3,6 +3,7 @@ import type { ErrorCode } from "../../core/codes";
 import { type Locale, LOCALES, messagesFor } from "../../core/i18n";
 import { type CompiledTemplate, compile, encodeTemplate, escapeHtml, renderBytes, specialize } from "./template";
 import { reportText, type ErrorView } from "./view";
+import { RESILIENCE_TEXT } from "../../core/i18n/resilience";
 
 export interface PageTemplates {
   readonly page: CompiledTemplate;
@@ -69,6 +70,16 @@ function failureValues(v: ErrorView): Record<string, string> {
 const failureSignature = (v: ErrorView): string =>
   `${v.code}|${v.subCode ?? ""}|${v.failure.hop}|${v.failure.category}|${v.failure.retryable}|${JSON.stringify(v.finding)}`;
 
+/** The notes below "what happened": both origins down, and the owner's status page. Escaped here. */
+function notices(v: ErrorView): string {
+  if (!v.bothOriginsFailed && !v.statusPageUrl) return "";
+  const t = RESILIENCE_TEXT[v.locale];
+  let out = "";
+  if (v.bothOriginsFailed) out += `<p class="note">${escapeHtml(t.bothFailed)}</p>`;
+  if (v.statusPageUrl) out += `<p><a href="${escapeHtml(v.statusPageUrl)}" rel="noopener">${escapeHtml(t.statusPage)}</a></p>`;
+  return out;
+}
+
 /** The values that differ from one request to the next. */
 function requestValues(v: ErrorView, brand: string | undefined): Record<string, string> {
   return {
@@ -83,6 +94,7 @@ function requestValues(v: ErrorView, brand: string | undefined): Record<string, 
     url: v.url,
     report: reportText(v),
     retry_after: v.retryAfter === null ? "" : String(v.retryAfter),
+    notices: notices(v),
   };
 }
 
@@ -121,7 +133,8 @@ export function renderPage(templates: PageTemplates, v: ErrorView, brand: string
 
 const cspCache = new WeakMap<CompiledTemplate, Promise<string>>();
 
-async function sha256(text: string): Promise<string> {
+/** A CSP source for an inline block: `'sha256-…'`. */
+export async function sha256(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   let binary = "";
   for (const b of new Uint8Array(digest)) binary += String.fromCharCode(b);

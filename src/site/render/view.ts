@@ -40,6 +40,10 @@ export interface ErrorView {
   readonly retryAfter: number | null;
   /** The language switch: the same query with `lang` set, relative so it keeps the path. */
   readonly otherLanguageHref: string;
+  /** The backup origin was tried and failed too. */
+  readonly bothOriginsFailed: boolean;
+  /** The owner's status page, linked from the page. */
+  readonly statusPageUrl?: string;
 }
 
 export interface ViewInput {
@@ -50,6 +54,8 @@ export interface ViewInput {
   readonly url: URL;
   readonly colo?: string;
   readonly retryAfter: number | null;
+  readonly bothOriginsFailed?: boolean;
+  readonly statusPageUrl?: string;
 }
 
 /** Long URLs are shortened for display; the incident record keeps what it is allowed to. */
@@ -60,7 +66,7 @@ const shorten = (s: string): string => (s.length > MAX_URL ? `${s.slice(0, MAX_U
  * `?…&lang=ko`: a query-only reference, so the visitor's path is never turned into a link target
  * (`//evil.example` as a path would be). Overlong queries are not repeated.
  */
-function languageHref(url: URL, locale: Locale): string {
+export function languageHref(url: URL, locale: Locale): string {
   const other = LOCALES.find((l) => l !== locale) ?? locale;
   const search = url.search;
   // Without a query (the usual case) the answer is known: `?lang=` alone.
@@ -131,6 +137,8 @@ export function buildView(input: ViewInput): ErrorView {
     ...(input.colo ? { colo: input.colo } : {}),
     retryAfter: input.retryAfter,
     otherLanguageHref: languageHref(input.url, input.locale),
+    bothOriginsFailed: input.bothOriginsFailed ?? false,
+    ...(input.statusPageUrl ? { statusPageUrl: input.statusPageUrl } : {}),
   };
 }
 

@@ -1,0 +1,44 @@
+/**
+ * The maintenance flag in KV, as the admin Worker reads and writes it, and the owner's pass: the
+ * cookie that lets the owner's browser through maintenance on every path of the site.
+ */
+import type { Context } from "hono";
+import { expirationFor, MAINTENANCE_KEY, type MaintenanceRecord, maintenanceRecord, parseMaintenance } from "../../core/maintenance";
+import { type AdminKeys, sign, verify } from "../auth/keys";
+import { fromStore } from "../errors";
+import { type AdminDeps, type AdminEnv, storeOf } from "./api";
+
+type C = Context<AdminEnv>;
+
+/** A pass for `untilMs`: an expiry and an HMAC over it, signed for this purpose only. */
+export async function issuePass(keys: AdminKeys, untilMs: number): Promise<string> {
+  const exp = Math.ceil(untilMs / 1000);
+  return `${exp}.${await sign(keys.session, `maintenance-pass:${exp}`)}`;
+}
+
+/** True for a pass made by {@link issuePass} with these keys that has not expired. */
+export async function verifyPass(keys: AdminKeys, value: string, nowMs: number): Promise<boolean> {
+  const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!m?.[1] || !m[2] || Number(m[1]) * 1000 <= nowMs) return false;
+  return verify(keys.session, `maintenance-pass:${m[1]}`, m[2]);
+}
+
+/** The record in force, or null. */
+export async function readMaintenance(c: C, deps: AdminDeps, nowMs: number): Promise<MaintenanceRecord | null> {
+  const kv = storeOf(c, deps.binding);
+  return parseMaintenance(await fromStore("get", () => kv.get(MAINTENANCE_KEY)), nowMs) ?? null;
+}
+
+/** Turns maintenance on from the owner's `{ until, message }`; throws MaintenanceInputProblem. */
+export async function startMaintenance(c: C, deps: AdminDeps, body: unknown, nowMs: number): Promise<MaintenanceRecord> {
+  const record = maintenanceRecord(body, nowMs);
+  const kv = storeOf(c, deps.binding);
+  const expiration = expirationFor(Date.parse(record.until), nowMs);
+  await fromStore("put", () => kv.put(MAINTENANCE_KEY, JSON.stringify(record), { expiration }));
+  return record;
+}
+
+export async function endMaintenance(c: C, deps: AdminDeps): Promise<void> {
+  const kv = storeOf(c, deps.binding);
+  await fromStore("delete", () => kv.delete(MAINTENANCE_KEY));
+}
