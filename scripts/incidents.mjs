@@ -148,7 +148,7 @@ async function getJson(url, token, method = "GET", send = undefined) {
     );
   }
   if (res.ok) return body;
-  const detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body);
+  const detail = visible(typeof body.detail === "string" ? body.detail : JSON.stringify(body));
   if (res.status === 401) throw new CliError(`Unauthorized: ${detail}. Check --token or EDGE_ERRORS_TOKEN.`, EXIT.unauthorized);
   if (res.status === 400) throw new CliError(`Bad request: ${detail}.`, EXIT.usage);
   if (res.status === 404) throw new CliError(`Not found: ${detail}.`, EXIT.notFound);
@@ -177,8 +177,35 @@ async function listAll(base, token, filters, limit) {
   return { incidents, cursor };
 }
 
+/**
+ * Characters a terminal or a text viewer acts on instead of showing: C0 and C1 controls (escape
+ * sequences can rewrite the screen or the title) and the bidi overrides, isolates and marks
+ * (they reorder what follows, so a path can pretend to be another). Any field can hold them: paths,
+ * user agents and evidence come from visitors and the origin.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The same, but tab and newline: JSON.stringify already escapes every C0 inside strings. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** @param {string} c */
+const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * A field as one line of visible text: every unsafe character (tab and newline too, which would
+ * forge table rows) as `\uXXXX`.
+ * @param {unknown} value
+ */
+const visible = (value) => String(value).replace(UNSAFE, escapeChar);
+
+/**
+ * JSON as printed: still valid JSON for the same data, with the characters JSON.stringify leaves
+ * raw written as `\uXXXX` escapes.
+ * @param {unknown} value
+ */
+const safeJson = (value) => JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, escapeChar);
+
 /** @param {string} iso */
-const when = (iso) => iso.slice(0, 19).replace("T", " ");
+const when = (iso) => visible(iso.slice(0, 19).replace("T", " "));
 
 /** @param {string} s @param {number} max */
 const cut = (s, max) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -190,7 +217,9 @@ function printTable(incidents, cursor) {
     return;
   }
   const head = ["RAY ID", "TIME (UTC)", "CODE", "HOST", "PATH", "WEIGHT"];
-  const rows = incidents.map((i) => [i.ray_id, when(i.timestamp), String(i.error_code), cut(i.host, 40), cut(i.path, 60), `${i.weight}${i.rollup ? " (roll-up)" : ""}`]);
+  const rows = incidents.map((i) =>
+    [i.ray_id, when(String(i.timestamp)), String(i.error_code), cut(visible(i.host), 40), cut(visible(i.path), 60), `${i.weight}${i.rollup ? " (roll-up)" : ""}`].map(visible),
+  );
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (/** @type {string[]} */ cells) =>
     cells.map((cell, c) => (c === 2 || c === 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd();
@@ -221,8 +250,8 @@ function printRecord(r) {
     ],
   ].filter(([, v]) => v !== undefined && v !== "");
   const width = Math.max(...fields.map(([k]) => k.length));
-  for (const [k, v] of fields) console.log(`${k.padEnd(width)}  ${v}`);
-  console.log(`\nEvidence:\n${JSON.stringify(r.evidence, null, 2).replace(/^/gm, "  ")}`);
+  for (const [k, v] of fields) console.log(`${k.padEnd(width)}  ${visible(v)}`);
+  console.log(`\nEvidence:\n${safeJson(r.evidence).replace(/^/gm, "  ")}`);
 }
 
 /** @param {any} state */
@@ -272,13 +301,13 @@ async function main() {
   if (positionals[0] === "maintenance") return maintenance(positionals, args, base, token);
   if (args.ray !== undefined) {
     const record = await getJson(`${base}/api/incidents/${encodeURIComponent(args.ray.trim())}`, token);
-    if (args.json) console.log(JSON.stringify(record, null, 2));
+    if (args.json) console.log(safeJson(record));
     else printRecord(record);
     return;
   }
   const filters = { code: args.code, host: args.host, path: args.path, since: args.since, until: args.until };
   const { incidents, cursor } = await listAll(base, token, filters, limitOf(args.limit));
-  if (args.json) console.log(JSON.stringify({ incidents, cursor }, null, 2));
+  if (args.json) console.log(safeJson({ incidents, cursor }));
   else printTable(incidents, cursor);
 }
 

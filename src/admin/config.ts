@@ -58,8 +58,9 @@ export class AdminConfigError extends ConfigError {
   constructor(
     message: string,
     readonly token: string | undefined,
+    problems?: readonly string[],
   ) {
-    super(message);
+    super(message, problems);
   }
 }
 
@@ -121,7 +122,7 @@ export function loadAdminConfig(env: Vars): AdminConfig {
   const hosts = readHosts(r);
   const localOnly = r.boolean("ADMIN_LOCAL_ONLY");
   const access = readAccess(r);
-  if (r.problems.length > 0 || token === undefined) throw new AdminConfigError(`invalid configuration: ${r.problems.join("; ")}`, token);
+  if (r.problems.length > 0 || token === undefined) throw new AdminConfigError(`invalid configuration: ${r.problems.join("; ")}`, token, r.problems);
   return {
     path,
     token,

@@ -27,6 +27,8 @@ export interface ProbeResult {
   readonly tlsDetail?: TlsEvidence;
   /** What a replayed `HEAD` got, when the port was open and the fetch failed without a timeout. */
   readonly http?: HttpReplyEvidence;
+  /** True when this is a recent probe of the same origin, reused (see src/site/probe-cache.ts). */
+  readonly cached?: boolean;
 }
 
 /** Every way a request can fail, closed: a new kind must be handled everywhere it matters. */

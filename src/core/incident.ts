@@ -165,3 +165,50 @@ export function summarize(r: IncidentRecord): IncidentSummary {
   while (metadataBytes(shortened) > MAX_METADATA_BYTES && shortened.e) shortened = { ...shortened, e: shortened.e.slice(0, -16) };
   return shortened;
 }
+
+/** What stands where a query string, or one of its values, was cut from the evidence. */
+export const QUERY_REMOVED = "[query removed]";
+/** Shorter values are not worth a secret and would wipe unrelated text. */
+const MIN_SCRUBBED_VALUE = 4;
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return s;
+  }
+}
+
+/** The forms a query, or a value of it, takes when an origin echoes it: as sent, decoded, HTML-escaped. */
+function queryNeedles(search: string): string[] {
+  const query = search.replace(/^\?/, "");
+  if (query === "") return [];
+  const parts = [query, ...query.split("&"), ...query.split("&").map((pair) => pair.slice(pair.indexOf("=") + 1))];
+  const forms = new Set<string>();
+  for (const part of parts) {
+    for (const form of [part, safeDecode(part)]) {
+      if (form.length < MIN_SCRUBBED_VALUE) continue;
+      forms.add(form);
+      forms.add(form.replace(/&/g, "&amp;"));
+    }
+  }
+  // Longest first, so a whole query goes before the values inside it.
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+function scrubValue(value: unknown, needles: readonly string[]): unknown {
+  if (typeof value === "string") return needles.reduce((text, needle) => text.replaceAll(needle, QUERY_REMOVED), value);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v, needles)]));
+}
+
+/**
+ * The evidence without the request's query string (`search`, e.g. `?token=abc`) in any of its
+ * text: an origin that echoes the URL into its error body, or a runtime message that names it,
+ * must not store what STORE_QUERY=false chose not to keep. The whole query and each value of at
+ * least 4 characters are replaced, as sent, decoded and HTML-escaped.
+ */
+export function scrubQuery<T extends Observation>(evidence: T, search: string): T {
+  const needles = queryNeedles(search);
+  return needles.length === 0 ? evidence : (scrubValue(evidence, needles) as T);
+}

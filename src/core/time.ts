@@ -3,14 +3,33 @@ export function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-/** Seconds from a Retry-After header (delta-seconds or an HTTP date); null when absent or unusable. */
+/**
+ * The range of `Retry-After` seconds sent to visitors. At least 1: "0" (or a date already past)
+ * would tell every client to come back at once, while the origin is failing. At most a day: a
+ * date centuries ahead is a broken clock or a typo, not a plan, and a crawler told to wait that
+ * long might not come back.
+ */
+export const RETRY_AFTER_MIN_S = 1;
+export const RETRY_AFTER_MAX_S = 86_400;
+
+const clampRetry = (s: number): number => Math.min(RETRY_AFTER_MAX_S, Math.max(RETRY_AFTER_MIN_S, s));
+
+/** IMF-fixdate, RFC 850 and asctime dates (RFC 9110 §5.6.7), not whatever Date.parse accepts. */
+const HTTP_DATE = /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{5,8}, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/**
+ * Whole seconds from a Retry-After header (delta-seconds or an HTTP date), clamped to
+ * {@link RETRY_AFTER_MIN_S}–{@link RETRY_AFTER_MAX_S}; null when absent or unusable. A fractional
+ * number of seconds (not valid, but sent) is rounded up, so "1.5" waits 2 s rather than 0.
+ */
 export function parseRetryAfter(header: string | null, now: Date): number | null {
   if (!header) return null;
   const value = header.trim();
-  if (/^\d{1,9}$/.test(value)) return Number(value);
+  if (/^\d+(?:\.\d+)?$/.test(value)) return clampRetry(Math.ceil(Number(value)));
+  if (!HTTP_DATE.test(value)) return null;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return null;
-  return Math.max(0, Math.ceil((date - now.getTime()) / 1000));
+  return clampRetry(Math.ceil((date - now.getTime()) / 1000));
 }
 
 export type Timed<T> = { readonly value: T } | { readonly timedOut: true };

@@ -3,10 +3,31 @@
  * the admin Worker through the ADMIN service binding. Nothing from src/admin/ is imported here,
  * so the Worker every visitor reaches does not carry the dashboard.
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 
 /** Owner-facing, like the admin Worker's own answers: never cached, never indexed. */
 const PRIVATE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } as const;
+
+/**
+ * `//__errors/api` is the same resource as `/__errors/api` to the owner's client (and to most
+ * servers), so it must not slip past the admin path to the origin with the owner's
+ * `Authorization` header: leading slashes count as one.
+ */
+const collapse = (path: string): string => (path.startsWith("//") ? path.replace(/^\/+/, "/") : path);
+
+/** True for `adminPath` itself and everything below it, however many slashes lead the path. */
+export function isAdminPath(path: string, adminPath: string): boolean {
+  const p = collapse(path);
+  return p.startsWith(adminPath) && (p.length === adminPath.length || p[adminPath.length] === "/");
+}
+
+/** The request as the admin Worker expects it: its path with one leading slash. */
+function normalized(request: Request): Request {
+  const url = new URL(request.url);
+  if (!url.pathname.startsWith("//")) return request;
+  url.pathname = collapse(url.pathname);
+  return new Request(url, request);
+}
 
 /**
  * Forwards the request to the admin Worker and returns its answer as is. Register it before
@@ -14,7 +35,7 @@ const PRIVATE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } as co
  */
 export async function forwardToAdmin(c: Context<{ Bindings: Env }>): Promise<Response> {
   try {
-    return await c.env.ADMIN.fetch(c.req.raw);
+    return await c.env.ADMIN.fetch(normalized(c.req.raw));
   } catch (err) {
     // The owner asked, not a visitor: a JSON answer that says where to look, not an error page.
     console.error(JSON.stringify({ msg: "admin Worker unavailable", error: String(err) }));
@@ -24,4 +45,9 @@ export async function forwardToAdmin(c: Context<{ Bindings: Env }>): Promise<Res
       PRIVATE,
     );
   }
+}
+
+/** Hands requests under `adminPath` to the admin Worker; everything else goes on. */
+export function adminGate(adminPath: string): MiddlewareHandler<{ Bindings: Env }> {
+  return (c, next) => (isAdminPath(c.req.path, adminPath) ? forwardToAdmin(c) : next());
 }

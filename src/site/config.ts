@@ -1,9 +1,11 @@
 /**
  * Turns the site Worker's vars into validated options, once per isolate. Every problem is
- * reported at once, by name, so a misconfigured deployment says exactly what to fix.
+ * reported at once, by name, so a misconfigured deployment says exactly what to fix. The Worker
+ * runs in front of every request, so a wrong optional var must not take the site down: it falls
+ * back to its default and is logged. Only a value nothing can stand in for stops the Worker.
  */
 import type { ErrorPagesOptions } from "./error-pages";
-import { readAdminPath, readLocale, Reader, throwIfProblems, type Vars } from "../core/vars";
+import { ConfigError, describeProblem, readAdminPath, readLocale, Reader, type Vars } from "../core/vars";
 
 export { ConfigError } from "../core/vars";
 import type { ProxyOptions } from "./proxy";
@@ -28,6 +30,11 @@ export interface Config {
   readonly resilience: ResilienceConfig;
   /** Problems worth one log line per isolate, but not worth failing every visitor's request. */
   readonly warnings: readonly string[];
+  /**
+   * Vars that were invalid and replaced by their defaults, each naming the var, what was wrong and
+   * the value used instead: one loud log line each per isolate (and `npm run build` refuses them).
+   */
+  readonly problems: readonly string[];
 }
 
 const isFetcher = (value: unknown): value is Fetcher =>
@@ -46,7 +53,19 @@ function leftoverTokenWarning(env: Vars, adminBound: boolean): string[] {
   return [`ADMIN_TOKEN is set on the site Worker, which no longer reads it: ${where}. Remove it with \`npx wrangler secret delete ADMIN_TOKEN\``];
 }
 
-/** Reads the config from `env`. Throws ConfigError listing every problem. */
+/**
+ * Where the owner's requests go, read on its own: even when the rest of the config is unusable,
+ * they must reach the admin Worker rather than the origin. Null without the ADMIN binding.
+ */
+export function adminRouteOf(env: Vars): AdminRoute | null {
+  return isFetcher(env.ADMIN) ? { path: readAdminPath(new Reader(env)) } : null;
+}
+
+/**
+ * Reads the config from `env`. An invalid optional var falls back to its default and is listed in
+ * `problems`; throws ConfigError (naming every problem) only when a var without a fallback is
+ * wrong, an unparsable ORIGIN_URL.
+ */
 export function loadConfig(env: Vars): Config {
   const r = new Reader(env);
   const originUrl = r.url("ORIGIN_URL");
@@ -63,13 +82,17 @@ export function loadConfig(env: Vars): Config {
     samplesPerMinute: Math.floor(r.number("INCIDENT_SAMPLES", 30, 0, 1000)),
     budget: {
       sampleRate: r.number("INCIDENT_SAMPLE_RATE", 1, 0, 1),
-      perWindow: Math.floor(r.number("INCIDENT_BUDGET", 25, 0, 1000)),
+      perWindow: r.integer("INCIDENT_BUDGET", 25, 0, 1000),
       windowMs: r.number("INCIDENT_WINDOW_S", 10, 1, 20) * 1000,
     },
   };
-  const brand = r.string("BRAND_NAME");
+  const brand = r.string("BRAND_NAME", "the request's host");
   const resilience = readResilience(r);
-  throwIfProblems(r);
+  // Problems reported with a fallback say what is used instead; the others (pushed as plain
+  // messages) have kept their setting's default too. Only a var without a fallback is fatal.
+  const described = r.issues.map(describeProblem);
+  const problems = [...described, ...r.problems.filter((m) => !r.issues.some((i) => i.message === m))];
+  if (r.issues.some((p) => p.fallback === undefined)) throw new ConfigError(`invalid configuration: ${problems.join("; ")}`, problems);
   return {
     proxy: { ...(originUrl ? { originUrl } : {}), timeoutMs },
     errorPages: {
@@ -86,5 +109,6 @@ export function loadConfig(env: Vars): Config {
     resilience,
     admin: adminBound ? { path: adminPath } : null,
     warnings: leftoverTokenWarning(env, adminBound),
+    problems,
   };
 }

@@ -13,6 +13,7 @@ import { isLocale, LOCALES, pickLocale } from "../core/i18n";
 import { DEFAULT_INCIDENTS, type IncidentOptions } from "./record/recorder";
 import { LedgerClient, type LedgerNamespace } from "./record/ledger-client";
 import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
+import { ProbeCache } from "./probe-cache";
 import { OriginFetchError } from "./proxy";
 import { negotiate, wantsJson } from "./render/negotiate";
 import { compileTemplates } from "./render/page";
@@ -42,6 +43,12 @@ export interface ErrorPagesOptions {
   readonly prefixBytes?: number;
   /** Let an origin's own JSON 5XX through to clients that asked for JSON. Default true. */
   readonly passThroughJson?: boolean;
+  /**
+   * Throw a fault of the app's own code on (after recording it) instead of answering it with a
+   * 500 page, so a Worker that called `ctx.passThroughOnException()` hands the request to the
+   * origin. Failures of the origin still get their pages. Default false.
+   */
+  readonly rethrowFaults?: boolean;
   /** Incident log settings; false turns recording off. Default: on, see {@link DEFAULT_INCIDENTS}. */
   readonly incidents?: Partial<Omit<IncidentOptions, "budget">> & { readonly budget?: Partial<IncidentOptions["budget"]> } | false;
   /**
@@ -94,6 +101,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     probe: options.probe ?? true,
     probeTimeoutMs: options.probeTimeoutMs ?? 1500,
     prefixBytes: options.prefixBytes ?? 8192,
+    probes: new ProbeCache(),
   };
   check(inspect.probeTimeoutMs > 0 && inspect.probeTimeoutMs <= 30_000, "probeTimeoutMs must be 1–30000");
   check(inspect.prefixBytes >= 64 && inspect.prefixBytes <= 1 << 20, "prefixBytes must be 64–1048576");
@@ -106,6 +114,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
   const copies = options.lastGoodCopy && options.lastGoodCopy.paths.length > 0 ? new LastGoodCopies({ ...DEFAULT_STALE, ...options.lastGoodCopy }) : undefined;
   const statusPageUrl = options.statusPageUrl;
   if (statusPageUrl !== undefined) check(/^https?:\/\//.test(statusPageUrl), `statusPageUrl must be an http(s) URL, got "${statusPageUrl}"`);
+  const rethrowFaults = options.rethrowFaults ?? false;
 
   const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL, extra: RecordExtra = {}) => {
     if (!recorder || !incidents) return;
@@ -144,6 +153,10 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       error = value;
     }
     const failed = thrown || error !== undefined;
+    if (failed && rethrowFaults && !(error instanceof OriginFetchError)) {
+      record(c, classify(observeFault(error)), rayIdFor(c.req.raw.headers), new Date(), defaultLocale, "passthrough");
+      throw error;
+    }
     const res = c.res;
     // Below 500 is an answer, even one an error handler chose on purpose (HTTPException 401); a
     // status no response can carry (600, an interim 1XX) would make the runtime fail the request.

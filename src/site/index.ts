@@ -1,10 +1,11 @@
 /**
  * The site Worker: config from env (once per isolate), the owner's path handed to the admin
- * Worker, then errorPages in front of the proxy.
+ * Worker, then errorPages in front of the proxy. It fails open: a wrong optional var falls back
+ * to its default, and on a zone route a fault of the Worker's own hands the request to the origin.
  */
 import { Hono } from "hono/tiny";
-import { forwardToAdmin } from "./admin-forward";
-import { type Config, loadConfig } from "./config";
+import { adminGate } from "./admin-forward";
+import { type AdminRoute, adminRouteOf, type Config, loadConfig } from "./config";
 import { DEFAULT_INCIDENTS, errorPages } from "./error-pages";
 import { maintenance } from "./maintenance";
 import { recoveringProxy } from "./retry";
@@ -14,17 +15,24 @@ import { fallbackResponse } from "./render/respond";
 export { errorPages } from "./error-pages";
 export { proxy, fetchOrigin } from "./proxy";
 
+/** True without ORIGIN_URL: the request's own URL is the zone's origin. */
+const onZoneRoute = (config: Config): boolean => config.proxy.originUrl === undefined;
+
 /**
  * The site app for `config`. `maintenanceStore` (default true) says the env has the KV namespace
  * the maintenance flag lives in; without it the maintenance check is left out.
  */
 export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: Env }> {
   const app = new Hono<{ Bindings: Env }>();
+  const zone = onZoneRoute(config);
   // errorPages turns every error into the right page; this only keeps Hono from logging twice.
-  app.onError((_err, c) => c.body(null, 500));
+  // On a zone route a fault of our own is thrown on, so passThroughOnException reaches the origin.
+  app.onError((err, c) => {
+    if (zone) throw err;
+    return c.body(null, 500);
+  });
   // Before errorPages: the owner's requests never reach the origin and are never recorded.
-  // Hono's `/*` also matches the path itself, so `/__errors` and `/__errors/…` both go.
-  if (config.admin) app.all(`${config.admin.path}/*`, forwardToAdmin);
+  if (config.admin) app.use(adminGate(config.admin.path));
   // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
   const r = config.resilience;
   if (maintenanceStore && r.maintenanceCheckMs > 0) {
@@ -40,32 +48,66 @@ export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindi
       }),
     );
   }
-  app.use(errorPages(config.errorPages));
+  app.use(errorPages({ ...config.errorPages, rethrowFaults: zone }));
   app.all("*", recoveringProxy(config.proxy, r.retry));
   return app;
 }
 
-let app: Hono<{ Bindings: Env }> | undefined;
-let configError: Error | undefined;
+/** Marks our own pass-through, so a request that comes back to this Worker is not sent round again. */
+const PASSED = "x-edge-error-pages-pass-through";
 
-function start(env: Env): void {
+/**
+ * What runs when the config cannot be used at all (an unparsable ORIGIN_URL): the owner's path
+ * still goes to the admin Worker, and everything else is sent on as it came, which on a zone
+ * route is the zone's origin. Nothing is classified or recorded: the options for that are unknown.
+ */
+export function createDegradedApp(admin: AdminRoute | null): Hono<{ Bindings: Env }> {
+  const app = new Hono<{ Bindings: Env }>();
+  const minimal = (request: Request, status: number) => fallbackResponse(status, generateRayId(), request.method === "HEAD");
+  app.onError((_err, c) => minimal(c.req.raw, 500));
+  if (admin) app.use(adminGate(admin.path));
+  app.all("*", async (c) => {
+    const request = c.req.raw;
+    // Without a route (wrangler dev, workers.dev) the request's URL is this Worker itself.
+    if (request.headers.has(PASSED)) return minimal(request, 500);
+    const headers = new Headers(request.headers);
+    headers.set(PASSED, "1");
+    try {
+      // As the proxy does: the origin's redirects reach the visitor, they are not followed here.
+      return await fetch(new Request(request, { headers, redirect: "manual" }));
+    } catch {
+      return minimal(request, 502);
+    }
+  });
+  return app;
+}
+
+type State = { readonly app: Hono<{ Bindings: Env }>; readonly zone: boolean; readonly error?: string };
+let state: State | undefined;
+
+function start(env: Env): State {
+  const vars = env as unknown as Record<string, unknown>;
   try {
-    const config = loadConfig(env as unknown as Record<string, unknown>);
-    // Without the KV namespace there is no flag to read: the maintenance check is left out.
-    app = createApp(config, typeof (env as { INCIDENTS?: unknown }).INCIDENTS === "object");
+    const config = loadConfig(vars);
     for (const warning of config.warnings) console.warn(JSON.stringify({ msg: "edge-error-pages config warning", warning }));
+    // Loud, once per isolate and per var: the site keeps working, but not as the owner set it.
+    for (const problem of config.problems) console.error(JSON.stringify({ msg: "edge-error-pages invalid var, using its default", problem }));
+    // Without the KV namespace there is no flag to read: the maintenance check is left out.
+    return { app: createApp(config, typeof (env as { INCIDENTS?: unknown }).INCIDENTS === "object"), zone: onZoneRoute(config) };
   } catch (err) {
-    configError = err instanceof Error ? err : new Error(String(err));
+    const error = err instanceof Error ? err.message : String(err);
+    return { app: createDegradedApp(adminRouteOf(vars)), zone: true, error };
   }
 }
 
 export default {
   fetch(request, env, ctx) {
-    if (!app && !configError) start(env);
-    if (app) return app.fetch(request, env, ctx);
-    // Details go to the log only: config values (like ORIGIN_URL) must not reach visitors.
-    console.error(JSON.stringify({ msg: "edge-error-pages cannot start", error: configError?.message }));
-    return fallbackResponse(500, generateRayId(), request.method === "HEAD");
+    state ??= start(env);
+    if (state.error !== undefined) {
+      // Every request while it lasts: values that reach visitors never include the config's.
+      console.error(JSON.stringify({ msg: "edge-error-pages cannot start", error: state.error }));
+    } else if (state.zone) ctx.passThroughOnException();
+    return state.app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;
 

@@ -2,8 +2,9 @@
  * The I/O half of classification: reads a bounded prefix of a failing response and probes an
  * origin that could not be fetched, producing the observations `classify` works on.
  */
-import type { BodyDecoding, ErrorObservation, FaultObservation, ResponseObservation } from "../core/classify";
+import type { BodyDecoding, ErrorObservation, FaultObservation, ProbeResult, ResponseObservation } from "../core/classify";
 import { probeOrigin } from "./probe";
+import type { ProbeCache } from "./probe-cache";
 import { OriginFetchError } from "./proxy";
 
 export interface InspectOptions {
@@ -13,6 +14,8 @@ export interface InspectOptions {
   readonly probeTimeoutMs: number;
   /** Probe the origin after a failed fetch (off on a zone route, where the platform reports 52x itself). */
   readonly probe: boolean;
+  /** Recent and in-flight probes per origin, so a failing origin is not probed once per request. */
+  readonly probes: ProbeCache;
 }
 
 /**
@@ -146,8 +149,19 @@ export async function observeError(error: unknown, options: InspectOptions): Pro
     ...(error.timeoutMs !== undefined ? { timeoutMs: error.timeoutMs } : {}),
     elapsedMs: error.elapsedMs,
     origin: error.origin.origin,
-    probe: options.probe ? await probeOrigin(error.origin, options.probeTimeoutMs, { replay: !error.timedOut }) : "skipped",
+    probe: options.probe ? await probeShared(error, options) : "skipped",
   };
+}
+
+/**
+ * The probe for a failed fetch, shared with other failures of the same origin (see probe-cache.ts).
+ * A HEAD replay only follows a fetch that did not time out, and asks for the failing URL itself,
+ * whose answer can differ from another path's: such probes are shared per URL.
+ */
+function probeShared(error: OriginFetchError, options: InspectOptions): Promise<ProbeResult> {
+  const replay = !error.timedOut;
+  const variant = replay ? `replay ${error.origin.pathname}${error.origin.search}` : "";
+  return options.probes.probe(error.origin, () => probeOrigin(error.origin, options.probeTimeoutMs, { replay }), options.probeTimeoutMs, variant);
 }
 
 export function observeFault(error: unknown): FaultObservation {

@@ -65,10 +65,12 @@ export async function fetchOrigin(request: Request, options: ProxyOptions = {}):
   const timeoutMs = options.timeoutMs ?? 100_000;
   // Only the wait for headers is bounded: the body may legitimately stream for much longer.
   const controller = new AbortController();
+  // Outside the try: a fault here is the Worker's own, not the origin's failure.
+  const init = forwardedInit(request, incoming, target, controller.signal);
   const timer = setTimeout(() => controller.abort(new DOMException("origin timeout", "TimeoutError")), timeoutMs);
   const started = Date.now();
   try {
-    return await (options.fetch ?? fetch)(target, forwardedInit(request, incoming, target, controller.signal));
+    return await (options.fetch ?? fetch)(target, init);
   } catch (cause) {
     throw new OriginFetchError(target, controller.signal.aborted, Date.now() - started, { cause }, timeoutMs);
   } finally {

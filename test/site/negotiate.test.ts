@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { negotiate } from "../../src/site/render/negotiate";
 import { generateRayId, isRayId, rayIdFor } from "../../src/core/ray";
-import { parseRetryAfter } from "../../src/core/time";
 
 describe("negotiate", () => {
   it.each([
@@ -28,15 +27,5 @@ describe("ray id", () => {
   it("generates 16 hex characters", () => {
     expect(generateRayId()).toMatch(/^[0-9a-f]{16}$/);
     expect(generateRayId()).not.toBe(generateRayId());
-  });
-});
-
-describe("parseRetryAfter", () => {
-  const now = new Date("2026-01-01T00:00:00Z");
-  it("reads seconds and HTTP dates", () => {
-    expect(parseRetryAfter("120", now)).toBe(120);
-    expect(parseRetryAfter("Thu, 01 Jan 2026 00:01:00 GMT", now)).toBe(60);
-    expect(parseRetryAfter(null, now)).toBeNull();
-    expect(parseRetryAfter("soon", now)).toBeNull();
   });
 });

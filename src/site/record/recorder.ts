@@ -6,7 +6,7 @@ import { findingOf } from "../../core/finding";
 import type { Failure } from "../../core/classify";
 import { type Admission, type BudgetOptions, WriteBudget } from "./budget";
 import { within } from "../../core/time";
-import { fallbackKey, type IncidentRecord, indexKey, newUid, type OriginAttempt, recordKey, summarize } from "../../core/incident";
+import { fallbackKey, type IncidentRecord, indexKey, newUid, type OriginAttempt, recordKey, scrubQuery, summarize } from "../../core/incident";
 import { SiteHosts } from "./hosts";
 
 export interface IncidentOptions {
@@ -73,10 +73,8 @@ export function buildRecord(input: IncidentInput, weight: number, options: Incid
   const { failure, request } = input;
   const url = input.url ?? new URL(request.url);
   const cf = (request as { cf?: CfProps }).cf ?? {};
-  const evidence =
-    failure.evidence.source === "response"
-      ? { ...failure.evidence, bodyPrefix: failure.evidence.bodyPrefix.slice(0, MAX_EVIDENCE_BODY) }
-      : failure.evidence;
+  const observed = options.storeQuery ? failure.evidence : scrubQuery(failure.evidence, url.search);
+  const evidence = observed.source === "response" ? { ...observed, bodyPrefix: observed.bodyPrefix.slice(0, MAX_EVIDENCE_BODY) } : observed;
   const ip = request.headers.get("cf-connecting-ip");
   const ua = request.headers.get("user-agent");
   return {
