@@ -62,6 +62,8 @@ export function loadConfig(env: Vars): Config {
     },
   };
   const brand = r.string("BRAND_NAME");
+  // On unless turned off: a TOML `false` arrives as a boolean, a --var or dashboard value as text.
+  const passThroughJson = typeof env.PASS_THROUGH_JSON === "boolean" ? env.PASS_THROUGH_JSON : r.string("PASS_THROUGH_JSON") === undefined || r.boolean("PASS_THROUGH_JSON");
   throwIfProblems(r);
   return {
     proxy: { ...(originUrl ? { originUrl } : {}), timeoutMs },
@@ -72,6 +74,7 @@ export function loadConfig(env: Vars): Config {
       // Cloudflare's own addresses are blocked: only an explicit ORIGIN_URL is worth probing.
       probe: originUrl !== undefined,
       incidents,
+      passThroughJson,
       ...(brand ? { brand } : {}),
     },
     admin: adminBound ? { path: adminPath } : null,

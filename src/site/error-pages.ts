@@ -13,9 +13,9 @@ import { isLocale, LOCALES, pickLocale } from "../core/i18n";
 import { DEFAULT_INCIDENTS, type IncidentOptions, IncidentRecorder } from "./record/recorder";
 import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
 import { OriginFetchError } from "./proxy";
-import { negotiate, wantsJson } from "./render/negotiate";
+import { negotiation } from "./render/negotiate";
 import { compileTemplates } from "./render/page";
-import { fallbackResponse, respond } from "./render/respond";
+import { fallbackResponse, passThroughResponse, respond } from "./render/respond";
 import { buildView } from "./render/view";
 import { rayIdFor } from "../core/ray";
 import { parseRetryAfter } from "../core/time";
@@ -35,7 +35,11 @@ export interface ErrorPagesOptions {
   readonly probeTimeoutMs?: number;
   /** Bytes of a failing body read for evidence. Default 8192. */
   readonly prefixBytes?: number;
-  /** Let an origin's own JSON 5XX through to clients that asked for JSON. Default true. */
+  /**
+   * Pass an origin's own JSON 5XX on to every client that did not ask for HTML first (API
+   * clients, `fetch()`, curl), with `Vary: Accept` and `Cache-Control: no-store`. False: they get
+   * this Worker's answer instead (JSON, Markdown or the page, by Accept). Default true.
+   */
   readonly passThroughJson?: boolean;
   /** Incident log settings; false turns recording off. Default: on, see {@link DEFAULT_INCIDENTS}. */
   readonly incidents?: Partial<Omit<IncidentOptions, "budget">> & { readonly budget?: Partial<IncidentOptions["budget"]> } | false;
@@ -119,10 +123,12 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     if (!thrown && res.status < 500 && !isBrokenStatus(res.status)) return;
     const rayId = rayIdFor(c.req.raw.headers);
     const time = new Date();
-    const accept = c.req.header("accept");
-    if (!failed && !isBrokenStatus(res.status) && passThroughJson && wantsJson(accept) && /json/i.test(res.headers.get("content-type") ?? "")) {
+    const asked = negotiation(c.req.header("accept"));
+    if (!failed && !isBrokenStatus(res.status) && passThroughJson && asked.passThrough && isJson(res.headers.get("content-type"))) {
       // An API's own error body is the most useful thing for its client: keep it, but log the failure.
       const failure = classify(unreadResponse(res, Date.now() - started));
+      c.res = undefined;
+      c.res = passThroughResponse(res);
       record(c, failure, rayId, time, defaultLocale, "passthrough");
       return;
     }
@@ -131,12 +137,12 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       const observation = failed ? await observeError(error, inspect) : await observeResponse(res, Date.now() - started, inspect);
       failure = classify(observation);
       const locale = pickLocale(c, defaultLocale);
-      const format = negotiate(accept);
+      const format = asked.format;
       const originRetry = failure.evidence.source === "response" ? failure.evidence.retryAfter : null;
       const retryAfter = parseRetryAfter(originRetry, time) ?? specRetryAfter(failure);
       const url = new URL(c.req.url);
       const view = buildView({ failure, locale, rayId, time, url, colo: colo(c.req.raw), retryAfter });
-      const answer = await respond(view, format, { templates, brand: options.brand, head: c.req.method === "HEAD" });
+      const answer = await respond(view, format, { templates, brand: options.brand, head: c.req.method === "HEAD", languageFromHeader: !languageFromQuery(c) });
       c.res = undefined; // drop the origin's response, headers included
       c.res = answer;
       record(c, failure, rayId, time, locale, format, url);
@@ -166,6 +172,12 @@ function unreadResponse(res: Response, elapsedMs: number): ResponseObservation {
     elapsedMs,
   };
 }
+
+/** `application/json`, `application/problem+json`, any `+json` (and `text/json`): what an API sends as its error body. */
+const isJson = (contentType: string | null): boolean => /^\s*[\w.+-]+\/(?:[\w.+-]*[+.-])?json\s*(?:;|$)/i.test(contentType ?? "");
+
+/** `?lang=en` or `?lang=ko` chose the language, so Accept-Language did not (a wrong guess only adds to Vary). */
+const languageFromQuery = (c: Context): boolean => isLocale((c.req.query("lang") ?? "").trim().toLowerCase());
 
 function specRetryAfter(f: Failure): number | null {
   return f.retryable ? CODES[f.code].retryAfter : null;
