@@ -144,8 +144,8 @@ export function buildView(input: ViewInput): ErrorView {
 
 /**
  * The copy-ready block for the hosting provider, what the article says to hand over: code and
- * message, time and zone, URL, Ray ID; plus the data centre, what was observed, and where this
- * host's `/cdn-cgi/trace` is (Cloudflare support asks for its output).
+ * message, time and zone, URL, Ray ID; plus the data centre and what was observed. The page adds
+ * the link to this host's `/cdn-cgi/trace` as its last line ({@link traceLine}).
  */
 export function reportText(v: ErrorView): string {
   const ui = v.messages.ui;
@@ -157,7 +157,9 @@ export function reportText(v: ErrorView): string {
     `${ui.url}: ${v.url}`,
     `${ui.rayId}: ${v.rayId}`,
     ...(v.colo ? [`${ui.dataCentre}: ${v.colo}`] : []),
-    `${ui.trace}: ${v.traceUrl}`,
   ];
   return lines.join("\n");
 }
+
+/** The report's last line: where this host's `/cdn-cgi/trace` is (Cloudflare support asks for its output). */
+export const traceLine = (v: ErrorView): string => `${v.messages.ui.trace}: ${v.traceUrl}`;
