@@ -50,6 +50,16 @@ describe("loadConfig (the site Worker)", () => {
     expect(loadConfig({ ADMIN_TOKEN: "x" }).warnings[0]).toMatch(/ADMIN service binding is not set/);
     expect(loadConfig({ ADMIN_TOKEN: "a-very-long-admin-token", ADMIN }).warnings[0]).toMatch(/wrangler\.admin\.toml/);
   });
+  it("passes an origin's JSON errors through unless PASS_THROUGH_JSON turns it off", () => {
+    expect(loadConfig({}).errorPages.passThroughJson).toBe(true);
+    expect(loadConfig({ PASS_THROUGH_JSON: "true" }).errorPages.passThroughJson).toBe(true);
+    expect(loadConfig({ PASS_THROUGH_JSON: "false" }).errorPages.passThroughJson).toBe(false);
+    expect(loadConfig({ PASS_THROUGH_JSON: " FALSE " }).errorPages.passThroughJson).toBe(false);
+    // A TOML `PASS_THROUGH_JSON = false` under [vars] arrives as a boolean.
+    expect(loadConfig({ PASS_THROUGH_JSON: false }).errorPages.passThroughJson).toBe(false);
+    expect(() => loadConfig({ PASS_THROUGH_JSON: "sometimes" })).toThrow(/PASS_THROUGH_JSON must be true or false, got "sometimes"/);
+  });
+
   it("reports every problem at once, by name", () => {
     expect(() =>
       loadConfig({ ORIGIN_URL: "ftp://x", ORIGIN_TIMEOUT_MS: "soon", DEFAULT_LOCALE: "fr", ADMIN_PATH: "x", INCIDENT_SAMPLE_RATE: "2", STORE_QUERY: "maybe" }),
