@@ -103,7 +103,7 @@ describe("origin status codes", () => {
     expect(page).not.toMatch(/demo origin/i);
     const { res: jres, body } = await problem("main", `/status/${code}`);
     expect(jres.status).toBe(code);
-    expect(body).toMatchObject({ status: code, error_code: code, title: phrase, error_name: name, error_category: "origin", owner_action_required: true });
+    expect(body).toMatchObject({ status: code, error_code: code, title: `Error ${code}: ${phrase}`, error_name: name, error_category: "origin", owner_action_required: true });
   });
 
   it("530 shows its 1xxx code", async () => {

@@ -48,7 +48,7 @@ const exception = (probe: ProbeResult | "skipped", timedOut = false): Observatio
   origin: "https://db-internal.corp:8443",
   probe,
 });
-const response: Observation = { source: "response", status: 502, contentType: "text/html; charset=utf-8", retryAfter: null, bodyPrefix: "<p>SELECT * FROM users failed at 10.1.2.3</p>", bodyBytesRead: 45, elapsedMs: 30 };
+const response: Observation = { source: "response", status: 502, contentType: "text/html; charset=utf-8", retryAfter: null, server: "nginx", cfRay: null, contentEncoding: null, bodyDecoding: "none", bodyPrefix: "<p>SELECT * FROM users failed at 10.1.2.3</p>", bodyBytesRead: 45, elapsedMs: 30 };
 const fault: Observation = { source: "fault", errorName: "TypeError", errorMessage: "cannot read db-internal.corp", stack: "at 10.1.2.3" };
 
 const EVIDENCE: Record<FailureKind, Observation> = {
@@ -68,7 +68,7 @@ const EVIDENCE: Record<FailureKind, Observation> = {
   worker_fault: fault,
 };
 
-const failureOf = (kind: FailureKind): Failure => ({ kind, code: 502, name: "bad_gateway", category: "origin", hop: "origin", retryable: true, evidence: EVIDENCE[kind] });
+const failureOf = (kind: FailureKind): Failure => ({ kind, code: 502, status: 502, name: "bad_gateway", category: "origin", hop: "origin", retryable: true, rule: "reported_status", evidence: EVIDENCE[kind] });
 
 describe("observedSummary", () => {
   it.each(Object.keys(EVIDENCE) as FailureKind[])("%s: one line of measurements, none of the evidence's secrets", (kind) => {
