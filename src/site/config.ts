@@ -88,6 +88,8 @@ export function loadConfig(env: Vars): Config {
   };
   const brand = r.string("BRAND_NAME", "the request's host");
   const resilience = readResilience(r);
+  // On unless turned off; a bad value keeps it on (the default) and is reported like any other.
+  const passThroughJson = r.boolean("PASS_THROUGH_JSON", true);
   // Problems reported with a fallback say what is used instead; the others (pushed as plain
   // messages) have kept their setting's default too. Only a var without a fallback is fatal.
   const described = r.issues.map(describeProblem);
@@ -102,6 +104,7 @@ export function loadConfig(env: Vars): Config {
       // Cloudflare's own addresses are blocked: only an explicit ORIGIN_URL is worth probing.
       probe: originUrl !== undefined,
       incidents,
+      passThroughJson,
       ...(brand ? { brand } : {}),
       ...(resilience.stale ? { lastGoodCopy: resilience.stale } : {}),
       ...(resilience.statusPageUrl ? { statusPageUrl: resilience.statusPageUrl } : {}),

@@ -15,9 +15,9 @@ import { LedgerClient, type LedgerNamespace } from "./record/ledger-client";
 import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
 import { ProbeCache } from "./probe-cache";
 import { OriginFetchError } from "./proxy";
-import { negotiate, wantsJson } from "./render/negotiate";
+import { negotiation } from "./render/negotiate";
 import { compileTemplates } from "./render/page";
-import { fallbackResponse, respond } from "./render/respond";
+import { fallbackResponse, passThroughResponse, respond } from "./render/respond";
 import { buildView } from "./render/view";
 import { rayIdFor } from "../core/ray";
 import { parseRetryAfter } from "../core/time";
@@ -41,7 +41,11 @@ export interface ErrorPagesOptions {
   readonly probeTimeoutMs?: number;
   /** Bytes of a failing body read for evidence. Default 8192. */
   readonly prefixBytes?: number;
-  /** Let an origin's own JSON 5XX through to clients that asked for JSON. Default true. */
+  /**
+   * Pass an origin's own JSON 5XX on to every client that did not ask for HTML first (API
+   * clients, `fetch()`, curl), with `Vary: Accept` and `Cache-Control: no-store`. False: they get
+   * this Worker's answer instead (JSON, Markdown or the page, by Accept). Default true.
+   */
   readonly passThroughJson?: boolean;
   /**
    * Throw a fault of the app's own code on (after recording it) instead of answering it with a
@@ -166,10 +170,12 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     }
     const rayId = rayIdFor(c.req.raw.headers);
     const time = new Date();
-    const accept = c.req.header("accept");
-    if (!failed && !isBrokenStatus(res.status) && passThroughJson && wantsJson(accept) && /json/i.test(res.headers.get("content-type") ?? "")) {
+    const asked = negotiation(c.req.header("accept"));
+    if (!failed && !isBrokenStatus(res.status) && passThroughJson && asked.passThrough && isJson(res.headers.get("content-type"))) {
       // An API's own error body is the most useful thing for its client: keep it, but log the failure.
       const failure = classify(unreadResponse(res, Date.now() - started));
+      c.res = undefined;
+      c.res = passThroughResponse(res);
       record(c, failure, rayId, time, defaultLocale, "passthrough");
       return;
     }
@@ -178,7 +184,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       const observation = failed ? await observeError(error, inspect) : await observeResponse(res, Date.now() - started, inspect);
       failure = classify(observation);
       const locale = pickLocale(c, defaultLocale);
-      const format = negotiate(accept);
+      const format = asked.format;
       const originRetry = failure.evidence.source === "response" ? failure.evidence.retryAfter : null;
       const retryAfter = parseRetryAfter(originRetry, time) ?? specRetryAfter(failure);
       const url = new URL(c.req.url);
@@ -196,7 +202,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       }
       const bothOriginsFailed = attempts?.some((a) => a.origin === "backup") ?? false;
       const view = buildView({ failure, locale, rayId, time, url, colo: colo(c.req.raw), retryAfter, bothOriginsFailed, ...(statusPageUrl ? { statusPageUrl } : {}) });
-      const answer = await respond(view, format, { templates, brand: options.brand, head: c.req.method === "HEAD" });
+      const answer = await respond(view, format, { templates, brand: options.brand, head: c.req.method === "HEAD", languageFromHeader: !languageFromQuery(c) });
       c.res = undefined; // drop the origin's response, headers included
       c.res = answer;
       record(c, failure, rayId, time, locale, format, url, attempts ? { attempts } : {});
@@ -236,6 +242,12 @@ function keepCopy(c: Context, copies: LastGoodCopies, res: Response): void {
   c.res = undefined;
   c.res = kept;
 }
+
+/** `application/json`, `application/problem+json`, any `+json` (and `text/json`): what an API sends as its error body. */
+const isJson = (contentType: string | null): boolean => /^\s*[\w.+-]+\/(?:[\w.+-]*[+.-])?json\s*(?:;|$)/i.test(contentType ?? "");
+
+/** `?lang=en` or `?lang=ko` chose the language, so Accept-Language did not (a wrong guess only adds to Vary). */
+const languageFromQuery = (c: Context): boolean => isLocale((c.req.query("lang") ?? "").trim().toLowerCase());
 
 function specRetryAfter(f: Failure): number | null {
   return f.retryable ? CODES[f.code].retryAfter : null;

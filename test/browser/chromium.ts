@@ -5,6 +5,7 @@
  * Also the browser tests' first vitest globalSetup: without Chromium they stop at once with a
  * plain message saying how to install it. Never a skip: a missing browser must not look like a pass.
  */
+import { execFileSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -36,7 +37,27 @@ export function chromiumMissing(): string | undefined {
   }
 }
 
+/**
+ * Why Hangul would render as empty boxes, or undefined when a Korean font is installed: the Korean
+ * pages are measured (no overflow on a phone) and photographed, so the font must be real.
+ */
+export function koreanFontMissing(): string | undefined {
+  let families = "";
+  try {
+    families = execFileSync("fc-list", [":lang=ko", "family"], { encoding: "utf8", timeout: 10_000 });
+  } catch {
+    // No fontconfig at all: Chromium would have no fonts either.
+  }
+  if (families.trim() !== "") return undefined;
+  const ci = process.env.CI === "true" ? " (.ci/run installs it before this step: check its output)" : "";
+  return (
+    `No Korean font is installed${ci}: Chromium would draw Hangul as boxes, and the Korean pages could not be measured.\n` +
+    `Install Debian's Noto CJK fonts with:  sudo apt-get install -y fonts-noto-cjk\n` +
+    `then run \`npm run test:browser\` again.`
+  );
+}
+
 export default function setup(): void {
-  const missing = chromiumMissing();
+  const missing = chromiumMissing() ?? koreanFontMissing();
   if (missing) throw new Error(missing);
 }

@@ -45,7 +45,7 @@ export const WIDTHS: readonly Width[] = ["desktop", "phone"];
 export const DEVICE: Readonly<Record<Width, BrowserContextOptions>> = {
   desktop: { viewport: { width: 1280, height: 800 } },
   // isMobile: the meta viewport is honoured as on a phone, so a page without it would lay out at 980 px.
-  phone: { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  phone: { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
 };
 
 export type Hop = "browser" | "edge" | "origin";
@@ -341,8 +341,8 @@ export function retryInPattern(m: Messages): RegExp {
 /** The localized name of a hop, as on the hop strip. */
 export const hopName = (m: Messages, hop: Hop): string => ({ browser: m.ui.browser, edge: m.ui.edge, origin: m.ui.origin })[hop];
 
-/** The Ray ID in the details list (the `<dd>` after the Ray ID label). */
-export const rayIdCell = (page: Page) => page.locator("main dl > div").filter({ has: page.locator("dt", { hasText: /^Ray ID$/ }) }).locator("dd");
+/** The Ray ID in the header line, under the brand (Cloudflare's place for it). */
+export const rayIdCell = (page: Page) => page.locator("#ray");
 
 /**
  * One stack per test file, with the hooks every file needs: sessions closed at the end, and after

@@ -53,10 +53,16 @@ describe.each(CASES)("$id ($path)", (c) => {
 
     // What happened, and what visitors and owners can do.
     expect(await page.locator("main").innerText()).toContain(c.happened(m));
-    expect(await page.locator(".two .card").first().innerText()).toContain(visitorText(c, m));
-    expect(await page.locator(".two ul li").allInnerTexts()).toEqual([...c.owner(m)]);
+    expect(await page.locator(".cols .card").first().innerText()).toContain(visitorText(c, m));
+    // The owner's checks fold away, and open with one click.
+    const owner = page.locator("#owner");
+    expect(await owner.getAttribute("open")).toBeNull();
+    expect(await owner.locator("summary").innerText()).toBe(m.ui.ownerChecks.replace("{n}", String(c.owner(m).length)));
+    expect(await owner.locator("li").first().isVisible()).toBe(false);
+    await owner.locator("summary").click();
+    expect(await owner.locator("li").allInnerTexts()).toEqual([...c.owner(m)]);
 
-    // Ray ID: in the details, the report and the footer, all visible.
+    // Ray ID: in the header line, the report and the footer, all visible.
     const ray = rayIdCell(page);
     const rayId = (await ray.innerText()).trim();
     expect(rayId).toMatch(/^[0-9a-f]{16}$/);
@@ -65,6 +71,9 @@ describe.each(CASES)("$id ($path)", (c) => {
     expect(await footer.isVisible()).toBe(true);
     expect(await footer.innerText()).toContain(rayId);
     expect(await page.locator("#report").innerText()).toContain(`${m.ui.rayId}: ${rayId}`);
+    // The report names the data centre and links this host's /cdn-cgi/trace.
+    expect(await page.locator("#report").innerText()).toContain(`${m.ui.dataCentre}: ICN`);
+    expect(await page.locator("#report a").getAttribute("href")).toBe(`https://${SITE}/cdn-cgi/trace`);
 
     // The script ran: local time filled in, copy button shown, countdown only when retrying helps.
     expect(await page.locator("#ltr").isVisible()).toBe(true);
@@ -140,7 +149,8 @@ describe("long URLs", () => {
     expect((await response.body()).byteLength).toBeLessThanOrEqual(MAX_BYTES);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     // The view shortens URLs to 300 characters.
-    expect(await page.locator("main dl dd.m").nth(1).innerText()).toMatch(/^https:\/\/shop\.example\.com\/status\/522\?ref=a+.*…$/);
+    const urlLine = (await page.locator("#report").innerText()).split("\n").find((l) => l.startsWith(`${MESSAGES[lang].ui.url}: `));
+    expect(urlLine).toMatch(/: https:\/\/shop\.example\.com\/status\/522\?ref=a+.*…$/);
   });
 });
 

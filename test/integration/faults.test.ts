@@ -157,7 +157,7 @@ describe("a fault of the Worker itself", () => {
     const app = nodeApp(status(502), env);
     const res = await app.request("/", { headers: { accept: "application/json" } });
     expect(res.status).toBe(502);
-    expect(res.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     const problem = (await res.json()) as { ray_id: string; error_code: number };
     expect(problem.error_code).toBe(502);
     expect(logged.join("\n")).toContain(problem.ray_id);

@@ -165,7 +165,7 @@ describe("an origin's own 5XX keeps its status, code and reason phrase", () => {
   it("nginx 501 in JSON: its own code and phrase, no retry", async () => {
     const { res, body } = await asJson("nginx", "/s501");
     expect(res.headers.get("retry-after")).toBeNull();
-    expect(body).toMatchObject({ status: 501, error_code: 501, title: "Not Implemented", retryable: false, retry_after: null });
+    expect(body).toMatchObject({ status: 501, error_code: 501, title: "Error 501: Not Implemented", retryable: false, retry_after: null });
     expect(String(body.detail)).toContain("501");
   });
 });

@@ -81,7 +81,7 @@ function check(kind: Kind, accept: string, status: number, headers: http.Incomin
   const text = body.toString("utf8");
   if (headers["cache-control"] !== "no-store") return `${kind.name}: cache-control ${headers["cache-control"]}`;
   if (accept === "application/json") {
-    if (!type.startsWith("application/problem+json")) return `${kind.name}: content-type ${type} for JSON`;
+    if (!type.startsWith("application/json")) return `${kind.name}: content-type ${type} for JSON`;
     const problem = JSON.parse(text) as { error_code?: number; ray_id?: string };
     if (problem.error_code !== kind.status || !/^[0-9a-f]{16}$/.test(problem.ray_id ?? "")) return `${kind.name}: problem ${text.slice(0, 200)}`;
     return undefined;

@@ -1,51 +1,75 @@
 /**
  * Accept negotiation over any header a client can send: it never throws, always picks one of the
- * three formats, and follows the client's q-ordered preferences.
+ * formats, follows the client's q-ordered preferences (the first listed wins a tie), and passes an
+ * origin's JSON on to every client that did not ask for HTML first.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Format, negotiate, wantsJson } from "../../src/site/render/negotiate";
-import { anyText, byPreference, headerOf, headerValue, qValue } from "./arbitraries";
+import { type Format, negotiate, negotiation } from "../../src/site/render/negotiate";
+import { anyText, byPreference, headerOf, headerValue, qValue, quality } from "./arbitraries";
 
-const FORMATS: readonly Format[] = ["html", "problem", "text"];
+const FORMATS: readonly Format[] = ["html", "json", "problem", "markdown", "text"];
 
-const KNOWN: Readonly<Record<string, Format | undefined>> = {
+/** Exact media types we produce. */
+const EXACT: Readonly<Record<string, Format>> = {
   "text/html": "html",
   "application/xhtml+xml": "html",
+  "application/json": "json",
   "application/problem+json": "problem",
-  "application/json": "problem",
+  "text/markdown": "markdown",
   "text/plain": "text",
-  "*/*": "html",
-  "text/*": "html",
-  "application/*": "problem",
 };
+const WILDCARDS = ["*/*", "text/*", "application/*"];
 
 const mediaType = fc.oneof(
-  fc.constantFrom(...Object.keys(KNOWN), "TEXT/HTML", "Application/JSON", "image/png", "application/xml", "text/csv", "foo"),
+  fc.constantFrom(...Object.keys(EXACT), ...WILDCARDS, "TEXT/HTML", "Application/JSON", "image/png", "application/xml", "text/csv", "application/vnd.api+json", "foo"),
   fc.stringMatching(/^[a-z]{1,8}\/[a-z0-9+.-]{1,12}$/),
 );
 const entry = fc.record({ value: mediaType, q: qValue, param: fc.boolean() });
+const entries = fc.array(entry, { maxLength: 12 });
+const toHeader = (es: readonly { value: string; q: string | undefined; param: boolean }[]) =>
+  headerOf(es.map((e) => ({ value: e.param ? `${e.value};level=1` : e.value, q: e.q })));
 
 describe("negotiate (Accept)", () => {
   it("never throws and always answers with a format, whatever the header", () => {
     fc.assert(
       fc.property(fc.oneof(anyText(2000), headerValue(2000)), (accept) => {
-        const format = negotiate(accept);
-        expect(FORMATS).toContain(format);
-        expect(wantsJson(accept)).toBe(format === "problem");
+        const n = negotiation(accept);
+        expect(FORMATS).toContain(n.format);
+        expect(typeof n.passThrough).toBe("boolean");
       }),
       { numRuns: 500 },
     );
   });
 
-  it("picks the client's most preferred type it can produce, HTML when none", () => {
+  it("without wildcards, picks the client's most preferred type we produce (first listed on a tie), HTML when none", () => {
     fc.assert(
-      fc.property(fc.array(entry, { maxLength: 12 }), (entries) => {
-        const header = headerOf(entries.map((e) => ({ value: e.param ? `${e.value};level=1` : e.value, q: e.q })));
-        const wanted = byPreference(entries)
-          .map((e) => KNOWN[e.value.toLowerCase()])
+      fc.property(entries, (es) => {
+        const plain = es.filter((e) => !WILDCARDS.includes(e.value.toLowerCase()));
+        // One entry per type: a type listed twice has no defined meaning.
+        const unique = plain.filter((e, i) => plain.findIndex((x) => x.value.toLowerCase() === e.value.toLowerCase()) === i);
+        const wanted = byPreference(unique)
+          .map((e) => EXACT[e.value.toLowerCase()])
           .find((f) => f !== undefined);
-        expect(negotiate(header)).toBe(wanted ?? "html");
+        expect(negotiate(toHeader(unique))).toBe(wanted ?? "html");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("never answers in a format the client refused by name (q=0), while another is acceptable", () => {
+    fc.assert(
+      fc.property(entries, (es) => {
+        const header = toHeader(es);
+        const format = negotiate(header);
+        const refused = (f: Format) =>
+          es.some((e) => EXACT[e.value.toLowerCase()] === f && quality(e.q) === 0) &&
+          !es.some((e) => EXACT[e.value.toLowerCase()] === f && quality(e.q) > 0);
+        const anyAcceptable = es.some((e) => quality(e.q) > 0 && (EXACT[e.value.toLowerCase()] !== undefined || WILDCARDS.includes(e.value.toLowerCase())));
+        if (anyAcceptable && refused(format)) {
+          // Only a wildcard with nothing else left can bring a refused type back: never.
+          expect.fail(`${header} → ${format}, which it refused`);
+        }
       }),
       { numRuns: 500 },
     );
@@ -53,11 +77,35 @@ describe("negotiate (Accept)", () => {
 
   it("reads only the first 1 KiB of a huge header", () => {
     fc.assert(
-      fc.property(fc.constantFrom("text/plain", "application/json"), fc.integer({ min: 1100, max: 20_000 }), (late, pad) => {
+      fc.property(fc.constantFrom("text/plain", "application/json", "text/markdown"), fc.integer({ min: 1100, max: 20_000 }), (late, pad) => {
         const header = `${"x/y, ".repeat(Math.ceil(pad / 5))}${late}`;
         expect(negotiate(header)).toBe("html");
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe("pass-through (who gets an origin's own JSON error)", () => {
+  it("passes through exactly when HTML is not the first preference, or JSON is acceptable anywhere", () => {
+    fc.assert(
+      fc.property(entries, (es) => {
+        const header = toHeader(es);
+        const first = byPreference(es)[0]?.value.toLowerCase();
+        const htmlFirst = first === "text/html" || first === "application/xhtml+xml";
+        const json = es.some((e) => quality(e.q) > 0 && /^application\/(?:json|[\w.-]+\+json)$/i.test(e.value));
+        expect(negotiation(header).passThrough).toBe(!htmlFirst || json);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("keeps the page for every browser navigation, whatever follows text/html", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("application/xml;q=0.9", "image/avif", "image/webp", "*/*;q=0.8", "application/signed-exchange;v=b3;q=0.7"), { maxLength: 5 }), (rest) => {
+        const n = negotiation(["text/html", "application/xhtml+xml", ...rest].join(","));
+        expect(n).toEqual({ format: "html", passThrough: false });
+      }),
     );
   });
 });

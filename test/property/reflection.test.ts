@@ -52,7 +52,8 @@ describe("path and query reflection", () => {
         expect(res.status).toBe(502);
         const html = await res.text();
         expect(markup(html)).toBe(baseline);
-        const shown = /<dd class="m">([^<]*)<\/dd>/.exec(html)?.[1];
+        // The URL is shown once, as the report's URL line (English page: "URL: …").
+        const shown = /<pre id="report">[^<]*^URL: ([^\n<]*)$/m.exec(html)?.[1];
         expect(shown).toBeDefined();
         expect(shown!.length).toBeLessThanOrEqual(300 * 6); // 300 characters, each escaped to at most 6
       }),

@@ -48,7 +48,7 @@ describe("escapeHtml", () => {
 describe("the real page template", () => {
   it("uses placeholders (sanity check of this test)", () => {
     expect(NAMES.length).toBeGreaterThan(40);
-    expect(NAMES).toEqual(expect.arrayContaining(["url", "host", "brand", "ray_id", "title", "report"]));
+    expect(NAMES).toEqual(expect.arrayContaining(["trace_url", "host", "brand", "ray_id", "time_utc", "title", "report"]));
   });
 
   it("keeps its markup whatever every placeholder holds", () => {

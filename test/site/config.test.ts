@@ -75,6 +75,18 @@ describe("loadConfig (the site Worker)", () => {
     expect(loadConfig({ ADMIN_TOKEN: "x" }).warnings[0]).toMatch(/ADMIN service binding is not set/);
     expect(loadConfig({ ADMIN_TOKEN: "a-very-long-admin-token", ADMIN }).warnings[0]).toMatch(/wrangler\.admin\.toml/);
   });
+  it("passes an origin's JSON errors through unless PASS_THROUGH_JSON turns it off", () => {
+    expect(loadConfig({}).errorPages.passThroughJson).toBe(true);
+    expect(loadConfig({ PASS_THROUGH_JSON: "true" }).errorPages.passThroughJson).toBe(true);
+    expect(loadConfig({ PASS_THROUGH_JSON: "false" }).errorPages.passThroughJson).toBe(false);
+    expect(loadConfig({ PASS_THROUGH_JSON: " FALSE " }).errorPages.passThroughJson).toBe(false);
+    // A TOML `PASS_THROUGH_JSON = false` under [vars] arrives as a boolean.
+    expect(loadConfig({ PASS_THROUGH_JSON: false }).errorPages.passThroughJson).toBe(false);
+    const bad = loadConfig({ PASS_THROUGH_JSON: "sometimes" });
+    expect(bad.errorPages.passThroughJson).toBe(true);
+    expect(bad.problems[0]).toMatch(/^PASS_THROUGH_JSON must be true or false, got "sometimes"; using the default true instead$/);
+  });
+
   it.each([
     ["PROBE_TIMEOUT_MS", "abc", (c: Config) => c.errorPages.probeTimeoutMs, 1500, /^PROBE_TIMEOUT_MS must be a number from 1 to 30000, got "abc"; using the default 1500 instead$/],
     ["DEFAULT_LOCALE", "fr", (c: Config) => c.errorPages.defaultLocale, "en", /^DEFAULT_LOCALE must be "en" or "ko", got "fr"; using the default "en" instead$/],

@@ -82,6 +82,16 @@ export interface UiText {
   readonly observed: string;
   /** Short text for `text/plain` answers, contains `{code}`, `{title}`, `{ray}`. */
   readonly plainHeadline: string;
+  /** Title of the JSON and Markdown answers, Cloudflare's `Error 522: Connection timed out`; has `{code}`, `{title}`. */
+  readonly errorHeading: string;
+  /** Last line of the JSON (`footer`) and Markdown answers: who made this answer. */
+  readonly machineFooter: string;
+  /** Label of the data centre that answered (in the copy-ready report). */
+  readonly dataCentre: string;
+  /** Label of the link to this host's `/cdn-cgi/trace`. */
+  readonly trace: string;
+  /** Summary of the folded-away owner checks; has `{n}`, the number of checks. */
+  readonly ownerChecks: string;
 }
 
 export interface Messages {

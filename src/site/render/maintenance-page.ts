@@ -90,6 +90,32 @@ function text(v: MaintenanceView): string {
   return `503 ${t.maintenanceTitle}\n\n${messageOf(v.record, v.locale)}\n${until}\n${status}\nRay ID: ${v.rayId}\n`;
 }
 
+/** The same facts for `text/markdown` clients, laid out as the error answers are. */
+function markdown(v: MaintenanceView): string {
+  const p = maintenanceProblem(v);
+  const front = ["error_code", "error_name", "error_category", "ray_id", "timestamp", "retryable", "retry_after", "maintenance_until", "owner_action_required"] as const;
+  const t = RESILIENCE_TEXT[v.locale];
+  const until = fillText(t.maintenanceUntil, { time: formatUtc(new Date(v.record.until)) });
+  const status = v.statusPageUrl ? ["", `${t.statusPage}: <${v.statusPageUrl}>`] : [];
+  return [
+    "---",
+    ...front.map((k) => `${k}: ${JSON.stringify(p[k])}`),
+    "---",
+    "",
+    `# ${p.title}`,
+    "",
+    "## What Happened",
+    "",
+    p.detail.replace(/\s+/g, " ").trim(),
+    "",
+    "## What You Should Do",
+    "",
+    `${p.what_you_should_do} ${until}`,
+    ...status,
+    "",
+  ].join("\n");
+}
+
 export async function maintenanceResponse(v: MaintenanceView, format: Format, head: boolean): Promise<Response> {
   const headers: Record<string, string> = {
     "cache-control": "no-store",
@@ -108,8 +134,13 @@ export async function maintenanceResponse(v: MaintenanceView, format: Format, he
       body = html(v);
       break;
     case "problem":
-      headers["content-type"] = "application/problem+json; charset=utf-8";
+    case "json":
+      headers["content-type"] = `application/${format === "json" ? "json" : "problem+json"}; charset=utf-8`;
       body = JSON.stringify(maintenanceProblem(v));
+      break;
+    case "markdown":
+      headers["content-type"] = "text/markdown; charset=utf-8";
+      body = markdown(v);
       break;
     case "text":
       headers["content-type"] = "text/plain; charset=utf-8";

@@ -59,6 +59,7 @@ function failureValues(v: ErrorView): Record<string, string> {
     fail_edge: bool(hop === "edge"),
     fail_origin: bool(hop === "origin"),
     owner_items: v.owner.map((item) => `<li>${escapeHtml(item)}</li>`).join(""),
+    owner_summary: ui.ownerChecks.replace("{n}", String(v.owner.length)),
   };
 }
 
@@ -93,6 +94,8 @@ function requestValues(v: ErrorView, brand: string | undefined): Record<string, 
     time_iso: v.time.toISOString(),
     url: v.url,
     report: reportText(v),
+    observed: v.observed,
+    trace_url: v.traceUrl,
     retry_after: v.retryAfter === null ? "" : String(v.retryAfter),
     notices: notices(v),
   };

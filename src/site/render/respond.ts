@@ -1,6 +1,7 @@
 /** Builds the visitor's answer for a failure in the negotiated format, with the headers every error answer carries. */
 import type { Format } from "./negotiate";
 import { contentSecurityPolicy, type PageTemplates, renderPage } from "./page";
+import { markdown } from "./markdown";
 import { plainText, problemDetails } from "./problem";
 import type { ErrorView } from "./view";
 
@@ -8,10 +9,15 @@ export interface RespondOptions {
   readonly templates: PageTemplates;
   readonly brand?: string;
   readonly head: boolean;
+  /**
+   * True when the language came from Accept-Language (or the default for lack of it), false when
+   * `?lang=` chose it: only then does the answer's form depend on that header.
+   */
+  readonly languageFromHeader: boolean;
 }
 
 /** A plain record, not a Headers: the Response builds its own Headers from it, once. */
-function baseHeaders(v: ErrorView, contentType: string): Record<string, string> {
+function baseHeaders(v: ErrorView, contentType: string, options: RespondOptions): Record<string, string> {
   const headers: Record<string, string> = {
     "content-type": contentType,
     "cache-control": "no-store",
@@ -19,7 +25,8 @@ function baseHeaders(v: ErrorView, contentType: string): Record<string, string> 
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "content-language": v.locale,
-    vary: "Accept, Accept-Language",
+    // The format always depends on Accept; the language on Accept-Language unless ?lang= chose it.
+    vary: options.languageFromHeader ? "Accept, Accept-Language" : "Accept",
   };
   if (v.failure.retryable && v.retryAfter !== null) headers["retry-after"] = String(v.retryAfter);
   return headers;
@@ -31,17 +38,23 @@ export async function respond(v: ErrorView, format: Format, options: RespondOpti
   switch (format) {
     case "html": {
       const page = renderPage(options.templates, v, options.brand);
-      headers = baseHeaders(v, "text/html; charset=utf-8");
+      headers = baseHeaders(v, "text/html; charset=utf-8", options);
       headers["content-security-policy"] = await contentSecurityPolicy(page.template);
       body = page.body;
       break;
     }
+    case "json":
     case "problem":
-      headers = baseHeaders(v, "application/problem+json; charset=utf-8");
+      // The same body; the Content-Type mirrors what was asked for, as Cloudflare's does.
+      headers = baseHeaders(v, format === "json" ? "application/json; charset=utf-8" : "application/problem+json; charset=utf-8", options);
       body = JSON.stringify(problemDetails(v));
       break;
+    case "markdown":
+      headers = baseHeaders(v, "text/markdown; charset=utf-8", options);
+      body = markdown(v);
+      break;
     case "text":
-      headers = baseHeaders(v, "text/plain; charset=utf-8");
+      headers = baseHeaders(v, "text/plain; charset=utf-8", options);
       body = plainText(v);
       break;
   }
@@ -63,4 +76,27 @@ export function fallbackResponse(status: number, rayId: string, head: boolean): 
       "content-security-policy": "default-src 'none'",
     },
   });
+}
+
+/** Headers that let a cache keep a response; a passed-through error must not be kept. */
+const CACHE_HEADERS = ["expires", "cdn-cache-control", "cloudflare-cdn-cache-control", "surrogate-control"] as const;
+
+/** `vary` with `Accept` added, unless it is already there (or `*`, which covers it). */
+export function varyOnAccept(vary: string | null): string {
+  if (!vary) return "Accept";
+  const names = vary.split(",").map((n) => n.trim().toLowerCase());
+  return names.includes("accept") || names.includes("*") ? vary : `${vary}, Accept`;
+}
+
+/**
+ * The origin's own JSON error, passed on as it came (status, headers, the body still streaming),
+ * except what decides caching: whether a client got this JSON or a page depended on its Accept,
+ * and an error is never worth keeping, whatever the origin said.
+ */
+export function passThroughResponse(res: Response): Response {
+  const out = new Response(res.body, res);
+  out.headers.set("cache-control", "no-store");
+  for (const name of CACHE_HEADERS) out.headers.delete(name);
+  out.headers.set("vary", varyOnAccept(res.headers.get("vary")));
+  return out;
 }

@@ -36,7 +36,10 @@ export interface ErrorView {
   readonly timeUtc: string;
   readonly host: string;
   readonly url: string;
+  /** The data centre that answered: `request.cf.colo`, else the Ray ID's suffix (`…-ICN`). */
   readonly colo?: string;
+  /** `https://<host>/cdn-cgi/trace`: Cloudflare's diagnostics for this host, which support asks for. */
+  readonly traceUrl: string;
   readonly retryAfter: number | null;
   /** The language switch: the same query with `lang` set, relative so it keeps the path. */
   readonly otherLanguageHref: string;
@@ -109,8 +112,12 @@ function texts(failure: Failure, m: Messages) {
   };
 }
 
+/** `8f2c1a9b3d4e5f60-ICN` → `ICN`: a Ray ID names the data centre that handled the request. */
+const coloOfRay = (rayId: string): string | undefined => /-([A-Z]{3,4})$/.exec(rayId)?.[1];
+
 export function buildView(input: ViewInput): ErrorView {
   const { failure } = input;
+  const colo = input.colo ?? coloOfRay(input.rayId);
   const messages = messagesFor(input.locale);
   const t = texts(failure, messages);
   const finding = findingOf(failure);
@@ -134,7 +141,8 @@ export function buildView(input: ViewInput): ErrorView {
     timeUtc: formatUtc(input.time),
     host: input.url.hostname,
     url: shorten(input.url.href),
-    ...(input.colo ? { colo: input.colo } : {}),
+    ...(colo ? { colo } : {}),
+    traceUrl: `https://${input.url.hostname}/cdn-cgi/trace`,
     retryAfter: input.retryAfter,
     otherLanguageHref: languageHref(input.url, input.locale),
     bothOriginsFailed: input.bothOriginsFailed ?? false,
@@ -142,7 +150,11 @@ export function buildView(input: ViewInput): ErrorView {
   };
 }
 
-/** The copy-ready block for the hosting provider: code and message, what was observed, time and zone, URL, Ray ID. */
+/**
+ * The copy-ready block for the hosting provider, what the article says to hand over: code and
+ * message, time and zone, URL, Ray ID; plus the data centre and what was observed. The page adds
+ * the link to this host's `/cdn-cgi/trace` as its last line ({@link traceLine}).
+ */
 export function reportText(v: ErrorView): string {
   const ui = v.messages.ui;
   const lines = [
@@ -152,6 +164,10 @@ export function reportText(v: ErrorView): string {
     `${ui.timeUtc}: ${v.timeUtc}`,
     `${ui.url}: ${v.url}`,
     `${ui.rayId}: ${v.rayId}`,
+    ...(v.colo ? [`${ui.dataCentre}: ${v.colo}`] : []),
   ];
   return lines.join("\n");
 }
+
+/** The report's last line: where this host's `/cdn-cgi/trace` is (Cloudflare support asks for its output). */
+export const traceLine = (v: ErrorView): string => `${v.messages.ui.trace}: ${v.traceUrl}`;

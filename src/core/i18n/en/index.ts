@@ -234,7 +234,12 @@ export const en: Messages = {
     retryAfterHint: "Try again in about {s} seconds.",
     switchLanguage: "Switch language",
     subCodeUnknown: "Other Cloudflare error",
-    observed: "Observed",
     plainHeadline: "{code} {title}: the site is having trouble. Ray ID {ray}",
+    errorHeading: "Error {code}: {title}",
+    machineFooter: "This answer was made at the edge by the site's error-page Worker, on behalf of the site owner.",
+    observed: "Observed",
+    dataCentre: "Data centre",
+    trace: "Trace",
+    ownerChecks: "If you own this site: {n} things to check",
   },
 };

@@ -236,5 +236,10 @@ export const ko: Messages = {
     subCodeUnknown: "기타 Cloudflare 오류",
     observed: "확인된 내용",
     plainHeadline: "{code} {title}: 사이트에 문제가 발생했습니다. Ray ID {ray}",
+    errorHeading: "오류 {code}: {title}",
+    machineFooter: "이 응답은 사이트 소유자를 대신해 사이트의 오류 페이지 Worker가 에지에서 만들었습니다.",
+    dataCentre: "데이터 센터",
+    trace: "트레이스",
+    ownerChecks: "사이트 소유자인 경우: 확인할 항목 {n}가지",
   },
 };
