@@ -6,6 +6,7 @@
  */
 import { loadAdminConfig } from "../src/admin/config";
 import { ConfigError, type Vars } from "../src/core/vars";
+import { readLedgerConfig } from "../src/ledger/config";
 import { loadConfig } from "../src/site/config";
 
 export type WorkerKind = "site" | "admin";
@@ -50,7 +51,11 @@ export function checkVars(kind: WorkerKind, vars: Readonly<Record<string, unknow
     errors.push("ADMIN_TOKEN is a secret: remove it from [vars] (it would be stored in plain text) and use `npx wrangler secret put ADMIN_TOKEN -c wrangler.admin.toml`");
   }
   const { ADMIN_TOKEN: _, ...rest } = vars;
-  if (kind === "site") errors.push(...problemsOf(() => loadConfig(watched(rest, seen))));
+  if (kind === "site") {
+    errors.push(...problemsOf(() => loadConfig(watched(rest, seen))));
+    // The ledger Durable Object runs in the site Worker's script and reads its vars too.
+    for (const problem of readLedgerConfig(watched(rest, seen)).problems) if (!errors.includes(problem)) errors.push(problem);
+  }
   else errors.push(...problemsOf(() => loadAdminConfig(watched({ ...rest, ADMIN_TOKEN: SECRET_PLACEHOLDER }, seen))));
   const warnings = Object.keys(rest)
     .filter((name) => !seen.has(name))
@@ -62,5 +67,6 @@ export function checkVars(kind: WorkerKind, vars: Readonly<Record<string, unknow
 export function varsRead(kind: WorkerKind): Set<string> {
   const seen = new Set<string>();
   problemsOf(() => (kind === "site" ? loadConfig(watched({}, seen)) : loadAdminConfig(watched({}, seen))));
+  if (kind === "site") readLedgerConfig(watched({}, seen));
   return seen;
 }

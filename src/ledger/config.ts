@@ -18,7 +18,8 @@ export interface LedgerConfig {
 
 export const DEFAULT_LEDGER: Omit<LedgerConfig, "hosts"> = { flushMs: 60_000, samplesPerMinute: 30, ttlDays: 30 };
 
-export function loadLedgerConfig(env: Vars): LedgerConfig {
+/** The ledger's settings and every problem with its vars (each one fell back to its default). */
+export function readLedgerConfig(env: Vars): { readonly config: LedgerConfig; readonly problems: readonly string[] } {
   const r = new Reader(env);
   const config: LedgerConfig = {
     flushMs: r.number("INCIDENT_FLUSH_S", DEFAULT_LEDGER.flushMs / 1000, 1, 3600) * 1000,
@@ -26,6 +27,11 @@ export function loadLedgerConfig(env: Vars): LedgerConfig {
     ttlDays: r.number("INCIDENT_TTL_DAYS", DEFAULT_LEDGER.ttlDays, 1, 365),
     hosts: parseHosts(r.string("SITE_HOSTS")),
   };
-  for (const problem of r.problems) console.error(JSON.stringify({ msg: "incident ledger config: using the default", problem }));
+  return { config, problems: r.problems };
+}
+
+export function loadLedgerConfig(env: Vars): LedgerConfig {
+  const { config, problems } = readLedgerConfig(env);
+  for (const problem of problems) console.error(JSON.stringify({ msg: "incident ledger config: using the default", problem }));
   return config;
 }

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type IncidentRecord, indexKey, recordKey, summarize } from "../../src/core/incident";
+import { recordOf } from "../support/incidents";
 import { type RecordingOrigin, startRecordingOrigin } from "../support/recording-origin";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
@@ -83,7 +84,7 @@ beforeAll(async () => {
   expect(res.status).toBe(502);
   await res.arrayBuffer();
   const store = await w.kv();
-  await eventually(async () => ((await store.get(recordKey("b0b0000000000002"))) ? true : undefined), "the recorded failure");
+  await eventually(async () => ((await recordOf(store, "b0b0000000000002")) ? true : undefined), "the recorded failure");
 });
 afterAll(async () => {
   await w?.close();
@@ -125,7 +126,10 @@ describe("the CLI and hostile records", () => {
   it("--json and --ray --json: valid JSON of exactly the stored values, nothing raw", async () => {
     const one = await run(["--ray", RAY, "--json"]);
     expect(one.stdout).not.toMatch(RAW);
-    expect(JSON.parse(one.stdout)).toEqual(RECORD);
+    // The lookup answer: the newest record's fields at the top, every record with this Ray ID under `incidents`.
+    const answer = JSON.parse(one.stdout) as Record<string, unknown> & { incidents: unknown[] };
+    expect(answer).toMatchObject(RECORD);
+    expect(answer.incidents).toEqual([RECORD]);
     const list = await run(["--json", "--code", "521"]);
     expect(list.stdout).not.toMatch(RAW);
     const parsed = JSON.parse(list.stdout) as { incidents: { ray_id: string; host: string; path: string; error_name: string }[] };

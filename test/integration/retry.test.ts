@@ -8,6 +8,7 @@ import { escapeHtml } from "../../src/core/html";
 import { RESILIENCE_TEXT } from "../../src/core/i18n/resilience";
 import type { IncidentRecord } from "../../src/core/incident";
 import { type FlakyOrigin, startFlakyOrigin } from "../support/flaky-origin";
+import { recordOf } from "../support/incidents";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 let flaky: FlakyOrigin;
@@ -47,7 +48,7 @@ afterAll(async () => {
 
 async function record(ray: string): Promise<IncidentRecord> {
   const kv = await w.kv();
-  const raw = await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, `incident ${ray}`);
+  const raw = await eventually(async () => await recordOf(kv, ray), `incident ${ray}`);
   return JSON.parse(raw) as IncidentRecord;
 }
 

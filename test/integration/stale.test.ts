@@ -8,6 +8,7 @@ import { copyKey } from "../../src/site/stale/policy";
 import { RESILIENCE_TEXT } from "../../src/core/i18n/resilience";
 import type { IncidentRecord } from "../../src/core/incident";
 import { type FlakyOrigin, startFlakyOrigin } from "../support/flaky-origin";
+import { recordOf } from "../support/incidents";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 let origin: FlakyOrigin;
@@ -36,7 +37,7 @@ async function cached(path: string): Promise<Response | undefined> {
 const storedCopy = (path: string) => eventually(() => cached(path), `a copy of ${path}`);
 
 async function record(kv: Awaited<ReturnType<RunningWorkers["kv"]>>, ray: string): Promise<IncidentRecord> {
-  const raw = await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, `incident ${ray}`);
+  const raw = await eventually(async () => await recordOf(kv, ray), `incident ${ray}`);
   return JSON.parse(raw) as IncidentRecord;
 }
 

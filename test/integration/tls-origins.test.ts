@@ -12,6 +12,7 @@ import { en } from "../../src/core/i18n/en";
 import { ko } from "../../src/core/i18n/ko";
 import { makeCertificates, type TestCertificates } from "../support/certs";
 import { startTlsOrigin, type TlsOrigin, type TlsProfile } from "../support/tls-origins";
+import { recordOf } from "../support/incidents";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 type CertName = "valid" | "selfSigned" | "expired" | "wrongHost";
@@ -76,7 +77,7 @@ describe("TLS 1.2 origins: the certificate is in clear", () => {
     const ray = "00000000000526ab";
     await problem(nameOf("tls12", "expired"), "en", ray);
     const kv = await w.kv();
-    const record = JSON.parse(await eventually(async () => (await kv.get(`r:${ray}`)) ?? undefined, "incident record"));
+    const record = JSON.parse(await eventually(async () => await recordOf(kv, ray), "incident record"));
     expect(record.finding).toMatchObject({ kind: "cert_expired", port: origins.get(nameOf("tls12", "expired"))?.port });
     expect(record.evidence.origin).toContain("127.0.0.1");
     expect(record.evidence.probe.tlsDetail).toMatchObject({ version: "TLS 1.2", certificate: { expired: true, selfSigned: false, hostMatches: true } });

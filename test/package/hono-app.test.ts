@@ -79,7 +79,11 @@ const get = (path: string, accept = "text/html") => {
 
 async function incidentFor(rayId: string): Promise<Record<string, unknown>> {
   const kv = await mf.getKVNamespace("INCIDENTS");
-  return eventually(async () => (await kv.get(`r:${rayId}`, "json")) as Record<string, unknown> | undefined ?? undefined, `incident ${rayId}`);
+  // Records are `r:<ray>:<uid>`: Ray IDs are not promised unique, so one may have several.
+  return eventually(async () => {
+    const { keys } = await kv.list({ prefix: `r:${rayId}:` });
+    return keys[0] ? ((await kv.get(keys[0].name, "json")) as Record<string, unknown> | null) ?? undefined : undefined;
+  }, `incident ${rayId}`);
 }
 
 /** The error page: our status, our headers, our markup, a Ray ID; returns the Ray ID. */

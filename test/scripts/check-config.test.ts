@@ -18,8 +18,10 @@ function project(edit: { site?: (toml: string) => string; admin?: (toml: string)
   const dir = mkdtempSync(join(tmpdir(), "check-config-"));
   projects.push(dir);
   copyFileSync(join(ROOT, "package.json"), join(dir, "package.json"));
-  writeFileSync(join(dir, "wrangler.toml"), (edit.site ?? String)(readFileSync(join(ROOT, "wrangler.toml"), "utf8")));
-  writeFileSync(join(dir, "wrangler.admin.toml"), (edit.admin ?? String)(readFileSync(join(ROOT, "wrangler.admin.toml"), "utf8")));
+  // A real-looking KV id: the placeholder check (its own test) would otherwise stop every deploy here.
+  const withId = (toml: string) => toml.replaceAll('id = "00000000000000000000000000000000"', 'id = "0123456789abcdef0123456789abcdef"');
+  writeFileSync(join(dir, "wrangler.toml"), (edit.site ?? String)(withId(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))));
+  writeFileSync(join(dir, "wrangler.admin.toml"), (edit.admin ?? String)(withId(readFileSync(join(ROOT, "wrangler.admin.toml"), "utf8"))));
   for (const linked of ["src", "scripts", "templates", "tsconfig.json"]) symlinkSync(join(ROOT, linked), join(dir, linked));
   mkdirSync(join(dir, "node_modules/.bin"), { recursive: true });
   for (const entry of readdirSync(join(ROOT, "node_modules"))) if (entry !== ".bin") symlinkSync(join(ROOT, "node_modules", entry), join(dir, "node_modules", entry));
