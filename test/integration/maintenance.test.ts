@@ -119,10 +119,19 @@ describe("maintenance on", () => {
     expect(page).toContain('<html lang="ko">');
   });
 
-  it("gives JSON clients problem details and text clients text", async () => {
+  it("gives JSON clients problem details (in the media type they asked for), agents Markdown and text clients text", async () => {
+    const problem = await visit("/api/items", { accept: "application/problem+json" });
+    expect(problem.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+    expect(await problem.json()).toMatchObject({ status: 503, error_name: "maintenance" });
+    const md = await visit("/", { accept: "text/markdown" });
+    expect(md.status).toBe(503);
+    expect(md.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
+    const doc = await md.text();
+    expect(doc).toMatch(/^---\nerror_code: 503\nerror_name: "maintenance"\n/);
+    expect(doc).toContain("## What Happened\n\nMoving to a new server.");
     const json = await visit("/api/items", { accept: "application/json" });
     expect(json.status).toBe(503);
-    expect(json.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+    expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(await json.json()).toMatchObject({ status: 503, error_code: 503, error_name: "maintenance", retryable: true, detail: "Moving to a new server.", status_page_url: "https://status.example.com/" });
     const text = await visit("/", { accept: "text/plain" });
     expect(text.headers.get("content-type")).toBe("text/plain; charset=utf-8");
