@@ -32,8 +32,8 @@ export class BadRequest extends Error {
 /** The incident store could not be read (binding missing, list/get threw): answered with 503. */
 export class StoreUnavailable extends Error {
   override readonly name = "StoreUnavailable";
-  constructor(readonly detail: string) {
-    super(detail);
+  constructor(readonly detail: string, options?: ErrorOptions) {
+    super(detail, options);
   }
 }
 

@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { type AdminDeps, type AdminEnv, mountApi, storeOf } from "./api/api";
 import { AccessVerifier } from "./auth/access";
+import { mountAlertsApi } from "./api/alerts";
 import { requireOwner } from "./auth/auth";
 import { mountMaintenance } from "./api/maintenance";
 import type { AdminConfig } from "./config";
@@ -76,6 +77,7 @@ export function adminRoutes(config: AdminConfig): Hono<AdminEnv> {
   mountMaintenance(app, deps, base, denied(deps, base));
   app.use(requireOwner(deps.check, denied(deps, base)));
   mountApi(app, deps);
+  mountAlertsApi(app);
   mountPages(app, deps, base);
   const home = overview(deps, base);
   app.all("*", (c) => {

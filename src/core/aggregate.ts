@@ -10,6 +10,7 @@
  * Each value is the whole bucket, rewritten by the ledger's alarm when it changes: readers sum
  * whole buckets and never need `list()`.
  */
+import type { AlertsReport, TestResult } from "./alert-report";
 import type { IncidentRecord } from "./incident";
 
 export const AGGREGATE_PREFIX = "a:";
@@ -73,6 +74,10 @@ export interface CountedFailure {
 export interface LedgerApi {
   record(batches: LedgerBatch[]): Promise<LedgerAck>;
   lookup(rayId: string): Promise<CountedFailure[]>;
+  /** Alert incidents, timelines and channel health (docs/alerts.md). */
+  alerts(): Promise<AlertsReport>;
+  /** Sends a `test` message about `host` to every configured channel now. */
+  testAlert(host: string): Promise<TestResult[]>;
 }
 
 /** The namespace binding both Workers use. */

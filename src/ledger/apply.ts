@@ -50,14 +50,14 @@ export class HostBound {
 }
 
 /**
- * Applies one batch unless (isolate, seq) was applied before; true when it was new. Runs inside
+ * Applies one batch unless (isolate, seq) was applied before; true when it was new. `host` is the
+ * batch's {@link HostBound.mapper}, shared with the alert evaluation of the same batch. Runs inside
  * `transactionSync`, so the batch row and its counts commit together.
  */
-export function applyBatch(sql: SqlStorage, batch: LedgerBatch, hosts: HostBound, now: number): boolean {
+export function applyBatch(sql: SqlStorage, batch: LedgerBatch, host: (h: string) => string, now: number): boolean {
   const seen = sql.exec("SELECT 1 FROM batches WHERE isolate = ? AND seq = ?", batch.isolate, batch.seq).toArray();
   if (seen.length > 0) return false;
   sql.exec("INSERT INTO batches (isolate, seq, at) VALUES (?, ?, ?)", batch.isolate, batch.seq, now);
-  const host = hosts.mapper();
   for (const [minute, code, h, colo, category, n] of batch.counts) {
     sql.exec(
       "INSERT INTO counts_m (b, code, host, colo, category, n) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",

@@ -10,7 +10,14 @@ import { type LedgerConfig, loadLedgerConfig } from "./config";
 import { applyBatch, checkBatch, HostBound } from "./apply";
 import { choose, fold, prune, writeOut } from "./flush";
 import { lookupRay } from "./lookup";
-import { SCHEMA } from "./schema";
+import { ALERT_SCHEMA, SCHEMA } from "./schema";
+import type { AlertsReport, TestResult } from "../core/alert-report";
+import { type AlertConfig, dashboardFor, loadAlertConfig } from "./alerts/config";
+import { observeBatch } from "./alerts/observe";
+import { testMessage } from "./alerts/payload";
+import { alertsReport } from "./alerts/report";
+import { AlertRunner } from "./alerts/runner";
+import { insertEvent } from "./alerts/tracks";
 
 /** After a failed KV write, the next try comes this soon (or at the flush interval, if sooner). */
 const RETRY_MS = 10_000;
@@ -30,6 +37,8 @@ export class IncidentLedger extends DurableObject<LedgerEnv> implements LedgerAp
   readonly #sql: SqlStorage;
   readonly #config: LedgerConfig;
   readonly #hosts: HostBound;
+  readonly #alertConfig: AlertConfig;
+  readonly #alerts: AlertRunner;
   #applied = 0;
 
   constructor(ctx: DurableObjectState, env: LedgerEnv) {
@@ -37,8 +46,11 @@ export class IncidentLedger extends DurableObject<LedgerEnv> implements LedgerAp
     this.#sql = ctx.storage.sql;
     this.#config = loadLedgerConfig(env);
     this.#hosts = new HostBound(this.#config.hosts);
+    this.#alertConfig = loadAlertConfig(env);
+    this.#alerts = new AlertRunner(ctx.storage, this.#alertConfig);
     ctx.blockConcurrencyWhile(async () => {
       this.#sql.exec(SCHEMA);
+      this.#sql.exec(ALERT_SCHEMA);
     });
   }
 
@@ -50,19 +62,41 @@ export class IncidentLedger extends DurableObject<LedgerEnv> implements LedgerAp
     if (!Array.isArray(batches) || batches.length > MAX_BATCHES_PER_CALL) throw new TypeError(`record() takes 1–${MAX_BATCHES_PER_CALL} batches`);
     const acked: number[] = [];
     const now = Date.now();
+    let transition = false;
     for (const batch of batches) {
       checkBatch(batch);
-      const isNew = this.ctx.storage.transactionSync(() => applyBatch(this.#sql, batch, this.#hosts, now));
+      const host = this.#hosts.mapper();
+      // The batch and the alert state it moves commit together: a resent batch moves nothing.
+      const isNew = this.ctx.storage.transactionSync(() => {
+        if (!applyBatch(this.#sql, batch, host, now)) return false;
+        if (observeBatch(this.#sql, batch, host, this.#alertConfig, now)) transition = true;
+        return true;
+      });
       if (isNew) this.#applied++;
       acked.push(batch.seq);
     }
-    await this.#schedule(this.#config.flushMs);
+    // A transition is delivered by the alarm: right away, so owners hear before anything else runs.
+    await this.#schedule(transition ? 0 : this.#config.flushMs);
     return { acked };
   }
 
   /** Counted failures with this Ray ID (within the last day), each with the nearest stored sample. */
   async lookup(rayId: string): Promise<CountedFailure[]> {
     return lookupRay(this.#sql, String(rayId));
+  }
+
+  /** Open and recent alert incidents with their timelines, and the health of each channel. */
+  async alerts(): Promise<AlertsReport> {
+    return alertsReport(this.#sql, this.#alertConfig, Date.now());
+  }
+
+  /** Sends a `test` message to every configured channel now; the outcome per channel (empty when none is configured). */
+  async testAlert(host: string): Promise<TestResult[]> {
+    const h = String(host).slice(0, 100);
+    const now = Date.now();
+    const message = testMessage(h, now, this.#alertConfig.policy, dashboardFor(this.#alertConfig, h));
+    const results = await this.#alerts.test(message, (m) => insertEvent(this.#sql, m));
+    return results.map(({ channel, outcome }) => ({ channel, ok: outcome.ok, error: outcome.ok ? null : outcome.error }));
   }
 
   /** KV puts so far, batches applied since this object started, and failures counted within the retention (folded into days). */
@@ -78,25 +112,38 @@ export class IncidentLedger extends DurableObject<LedgerEnv> implements LedgerAp
   }
 
   override async alarm(): Promise<void> {
+    const now = Date.now();
     const kv = this.env.INCIDENTS;
+    // Alerts and the KV flush run side by side: a receiver that hangs never delays the counts.
+    const [alertNext, flushNext] = await Promise.all([this.#alerts.tick(kv, now), this.#flushKv(kv, now)]);
+    const next = Math.min(alertNext ?? Infinity, flushNext ?? Infinity);
+    if (Number.isFinite(next)) await this.#schedule(Math.max(0, next - Date.now()));
+  }
+
+  /** Folds, chooses and writes KV; when the next flush is needed (ms), or null when nothing is left. */
+  async #flushKv(kv: KVNamespace | undefined, now: number): Promise<number | null> {
     if (!kv) {
       console.error(JSON.stringify({ msg: "incident ledger: the INCIDENTS KV binding is missing; counts are kept and written once it is there" }));
-      return this.#schedule(RETRY_MS, true);
+      return now + RETRY_MS;
     }
-    const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       fold(this.#sql);
       choose(this.#sql, this.#config.samplesPerMinute);
     });
     const result = await writeOut(this.#sql, kv, this.#config);
     prune(this.#sql, now, this.#config.ttlDays);
-    if (result.pending) await this.#schedule(result.failed > 0 ? Math.min(RETRY_MS, this.#config.flushMs) : 1000, true);
+    if (!result.pending) return null;
+    return Date.now() + (result.failed > 0 ? Math.min(RETRY_MS, this.#config.flushMs) : 1000);
   }
 
-  /** Sets the alarm `inMs` from now unless one is set already (`replace`: move it). */
-  async #schedule(inMs: number, replace = false): Promise<void> {
+  /**
+   * Makes sure the alarm runs within `inMs`: an alarm already set sooner is kept, a later one is
+   * moved earlier (a delivery retry hours away must not hold back the next flush or a new alert).
+   */
+  async #schedule(inMs: number): Promise<void> {
+    const at = Date.now() + inMs;
     const current = await this.ctx.storage.getAlarm();
-    if (current !== null && !replace) return;
-    await this.ctx.storage.setAlarm(Date.now() + inMs);
+    if (current !== null && current <= at) return;
+    await this.ctx.storage.setAlarm(at);
   }
 }

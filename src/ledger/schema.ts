@@ -30,3 +30,30 @@ CREATE TABLE IF NOT EXISTS kv_writes (day INTEGER PRIMARY KEY, puts INTEGER NOT 
 
 /** Bucket tables by unit: minutes are where batches land, hours and days are folded into. */
 export const TABLE = { m: "counts_m", h: "counts_h", d: "counts_d" } as const;
+
+/**
+ * The alert tables (docs/alerts.md):
+ *
+ * - `alert_counts`: failures per (host, subject, 10-second slot of arrival, code), for the sliding
+ *   window the thresholds count over; pruned once older than the window.
+ * - `alert_tracks`: the state machine's track per (host, subject), JSON.
+ * - `alert_events`: every transition (and test message) with the message composed once, so every
+ *   channel and every retry sends the same facts.
+ * - `alert_deliveries`: one row per (event, channel): its plan, so a delivered pair is never sent
+ *   again, whatever restarts or retried alarms happen.
+ * - `alert_attempts`: each attempt and its outcome, for the timeline and channel health.
+ * - `alert_meta`: the notice last written to KV, so it is rewritten only when it changes.
+ */
+export const ALERT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS alert_counts (host TEXT NOT NULL, subject TEXT NOT NULL, slot INTEGER NOT NULL, code INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (host, subject, slot, code)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alert_counts_by_slot ON alert_counts (slot);
+CREATE TABLE IF NOT EXISTS alert_tracks (host TEXT NOT NULL, subject TEXT NOT NULL, track TEXT NOT NULL, PRIMARY KEY (host, subject)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alert_events (id INTEGER PRIMARY KEY, incident TEXT NOT NULL, event TEXT NOT NULL, at INTEGER NOT NULL, message TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS alert_events_by_incident ON alert_events (incident);
+CREATE INDEX IF NOT EXISTS alert_events_by_time ON alert_events (at);
+CREATE TABLE IF NOT EXISTS alert_deliveries (event_id INTEGER NOT NULL, channel TEXT NOT NULL, attempts INTEGER NOT NULL, state TEXT NOT NULL, next_at INTEGER NOT NULL, last_error TEXT, PRIMARY KEY (event_id, channel)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alert_deliveries_due ON alert_deliveries (next_at) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS alert_attempts (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, channel TEXT NOT NULL, at INTEGER NOT NULL, ok INTEGER NOT NULL, error TEXT);
+CREATE INDEX IF NOT EXISTS alert_attempts_by_event ON alert_attempts (event_id);
+CREATE TABLE IF NOT EXISTS alert_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+`;

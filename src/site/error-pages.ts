@@ -19,6 +19,7 @@ import { negotiation } from "./render/negotiate";
 import { compileTemplates } from "./render/page";
 import { fallbackResponse, passThroughResponse, respond } from "./render/respond";
 import { buildView } from "./render/view";
+import { DEFAULT_KNOWN_OUTAGE, type KnownOutageOptions, OutageReader } from "./outage";
 import { rayIdFor } from "../core/ray";
 import { parseRetryAfter } from "../core/time";
 import { type Attempt, attemptsOf } from "./retry";
@@ -62,6 +63,11 @@ export interface ErrorPagesOptions {
   readonly lastGoodCopy?: Partial<StaleOptions> & Pick<StaleOptions, "paths">;
   /** The owner's status page, linked from every error page and the banner. Default: none. */
   readonly statusPageUrl?: string;
+  /**
+   * The known-outage notice on error pages, read from what the incident ledger's alerts write to
+   * KV; false turns it off. Default: on, see {@link DEFAULT_KNOWN_OUTAGE}.
+   */
+  readonly knownOutage?: Partial<KnownOutageOptions> | false;
 }
 
 /** What the recorder is told besides the failure: how the visitor was answered, and every attempt. */
@@ -119,6 +125,18 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
   const statusPageUrl = options.statusPageUrl;
   if (statusPageUrl !== undefined) check(/^https?:\/\//.test(statusPageUrl), `statusPageUrl must be an http(s) URL, got "${statusPageUrl}"`);
   const rethrowFaults = options.rethrowFaults ?? false;
+  const known = options.knownOutage === false ? undefined : { ...DEFAULT_KNOWN_OUTAGE, ...options.knownOutage };
+  if (known) {
+    check(known.refreshMs >= 1000 && known.refreshMs <= 300_000, "knownOutage.refreshMs must be 1000–300000");
+    check(known.waitMs >= 1 && known.waitMs <= 2000, "knownOutage.waitMs must be 1–2000");
+  }
+  const outages = known ? new OutageReader(known) : undefined;
+  const outageFor = async (c: Context, host: string) => {
+    if (!outages || !known) return undefined;
+    const kv = (c.env as Record<string, unknown> | undefined)?.[known.binding] as KVNamespace | undefined;
+    const ctx = executionContext(c);
+    return outages.forHost(kv, host, (p) => ctx?.waitUntil(p));
+  };
 
   const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL, extra: RecordExtra = {}) => {
     if (!recorder || !incidents) return;
@@ -201,7 +219,8 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
         }
       }
       const bothOriginsFailed = attempts?.some((a) => a.origin === "backup") ?? false;
-      const view = buildView({ failure, locale, rayId, time, url, colo: colo(c.req.raw), retryAfter, bothOriginsFailed, ...(statusPageUrl ? { statusPageUrl } : {}) });
+      const outage = await outageFor(c, url.hostname);
+      const view = buildView({ failure, locale, rayId, time, url, colo: colo(c.req.raw), retryAfter, bothOriginsFailed, ...(outage ? { outage } : {}), ...(statusPageUrl ? { statusPageUrl } : {}) });
       const answer = await respond(view, format, { templates, brand: options.brand, head: c.req.method === "HEAD", languageFromHeader: !languageFromQuery(c) });
       c.res = undefined; // drop the origin's response, headers included
       c.res = answer;

@@ -72,6 +72,12 @@ export interface UiText {
   /** Contains `{s}`: seconds until the automatic retry. */
   readonly retryIn: string;
   readonly retrying: string;
+  /** Contains `{since}`: when a known outage of this site began (UTC). */
+  readonly knownOutage: string;
+  /** Added when an alert about the outage reached the owner. */
+  readonly ownerNotified: string;
+  /** The status page link's text (`STATUS_PAGE_URL`). */
+  readonly statusPage: string;
   readonly retryGaveUp: string;
   readonly noRetry: string;
   /** Contains `{s}`: suggested wait in seconds, for codes that send no automatic retry. */

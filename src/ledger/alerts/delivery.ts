@@ -27,13 +27,16 @@ export const newPlan = (now: number): DeliveryPlan => ({ attempts: 0, state: "pe
 
 export type AttemptOutcome = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
-/** The plan after one attempt. `jitter` in [0, 1) spreads retries of many pairs apart. */
-export function afterAttempt(plan: DeliveryPlan, outcome: AttemptOutcome, now: number, jitter: number): DeliveryPlan {
+/**
+ * The plan after one attempt. `jitter` in [0, 1) spreads retries of many pairs apart; `scale`
+ * multiplies every wait (`ALERT_RETRY_S` / 30: 1 by default).
+ */
+export function afterAttempt(plan: DeliveryPlan, outcome: AttemptOutcome, now: number, jitter: number, scale = 1): DeliveryPlan {
   const attempts = plan.attempts + 1;
   if (outcome.ok) return { attempts, state: "delivered", nextAt: now, lastError: null };
   const wait = BACKOFF_MS[attempts - 1];
   if (wait === undefined) return { attempts, state: "failed", nextAt: now, lastError: outcome.error };
-  return { attempts, state: "pending", nextAt: now + Math.round(wait * (1 + 0.2 * jitter)), lastError: outcome.error };
+  return { attempts, state: "pending", nextAt: now + Math.round(wait * scale * (1 + 0.2 * jitter)), lastError: outcome.error };
 }
 
 export interface ChannelTarget {

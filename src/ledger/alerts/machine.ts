@@ -146,8 +146,10 @@ export function step(
   if (prev?.phase === "resolved") {
     const settled = now - prev.resolvedAt >= policy.minIntervalMs;
     if (crossed && settled) return open(o, now, newId());
-    // Forget a resolve once it can no longer hold back a new incident.
-    return { track: settled ? undefined : prev, transition: undefined };
+    // Forget a resolve once it can no longer hold back a new incident, nor mark where the window
+    // starts again (the ledger counts only failures after a resolve towards reopening).
+    const forget = now - prev.resolvedAt >= Math.max(policy.minIntervalMs, policy.windowMs);
+    return { track: forget ? undefined : prev, transition: undefined };
   }
   return crossed ? open(o, now, newId()) : { track: undefined, transition: undefined };
 }

@@ -98,6 +98,8 @@ function requestValues(v: ErrorView, brand: string | undefined): Record<string, 
     trace_url: v.traceUrl,
     retry_after: v.retryAfter === null ? "" : String(v.retryAfter),
     notices: notices(v),
+    outage_text: v.outage?.text ?? "",
+    outage_notified: bool(v.outage?.notified === true),
   };
 }
 

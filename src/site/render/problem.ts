@@ -26,6 +26,9 @@ export interface ProblemDetails {
   readonly what_you_should_do: string;
   readonly owner_checks: readonly string[];
   readonly footer: string;
+  /** While an alert incident is open for this host: since when (ISO), and whether the owner was told. */
+  readonly incident?: { readonly since: string; readonly notified: boolean };
+  readonly status_page?: string;
 }
 
 const DOCS = "https://developers.cloudflare.com/support/troubleshooting/http-status-codes/";
@@ -91,11 +94,15 @@ export function problemDetails(v: ErrorView): ProblemDetails {
     what_you_should_do: v.visitor,
     owner_checks: v.owner,
     footer: v.messages.ui.machineFooter,
+    ...(v.outage ? { incident: { since: v.outage.since.toISOString(), notified: v.outage.notified } } : {}),
+    ...(v.statusPageUrl ? { status_page: v.statusPageUrl } : {}),
   };
 }
 
 export function plainText(v: ErrorView): string {
   const ui = v.messages.ui;
   const headline = ui.plainHeadline.replace("{code}", String(v.code)).replace("{title}", v.title).replace("{ray}", v.rayId);
-  return `${headline}\n\n${v.happened}\n${ui.notYourFault} ${v.visitor}\n\n${ui.rayId}: ${v.rayId}\n${ui.timeUtc}: ${v.timeUtc}\n`;
+  const known = v.outage ? `\n${v.outage.text}${v.outage.notified ? ` ${ui.ownerNotified}` : ""}\n` : "";
+  const status = v.statusPageUrl ? `${ui.statusPage}: ${v.statusPageUrl}\n` : "";
+  return `${headline}\n\n${v.happened}\n${ui.notYourFault} ${v.visitor}\n${known}\n${ui.rayId}: ${v.rayId}\n${ui.timeUtc}: ${v.timeUtc}\n${status}`;
 }

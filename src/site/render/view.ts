@@ -47,6 +47,15 @@ export interface ErrorView {
   readonly bothOriginsFailed: boolean;
   /** The owner's status page, linked from the page. */
   readonly statusPageUrl?: string;
+  /** An open alert incident for this host, if the ledger reported one. */
+  readonly outage?: KnownOutageView;
+}
+
+export interface KnownOutageView {
+  readonly since: Date;
+  readonly notified: boolean;
+  /** The sentence the page shows: since when, in the page's language. */
+  readonly text: string;
 }
 
 export interface ViewInput {
@@ -58,6 +67,7 @@ export interface ViewInput {
   readonly colo?: string;
   readonly retryAfter: number | null;
   readonly bothOriginsFailed?: boolean;
+  readonly outage?: { readonly since: Date; readonly notified: boolean };
   readonly statusPageUrl?: string;
 }
 
@@ -146,6 +156,7 @@ export function buildView(input: ViewInput): ErrorView {
     retryAfter: input.retryAfter,
     otherLanguageHref: languageHref(input.url, input.locale),
     bothOriginsFailed: input.bothOriginsFailed ?? false,
+    ...(input.outage ? { outage: { ...input.outage, text: messages.ui.knownOutage.replace("{since}", formatUtc(input.outage.since)) } } : {}),
     ...(input.statusPageUrl ? { statusPageUrl: input.statusPageUrl } : {}),
   };
 }
