@@ -172,10 +172,30 @@ describe("an outage, from the first burst to recovery", () => {
     expect(report.tests[0]!.deliveries.map((d) => [d.channel, d.state])).toEqual([["discord", "failed"], ["slack", "delivered"], ["webhook", "delivered"]]);
   });
 
-  it("refuses a cross-site form post of the test action made with a browser's session", async () => {
-    const worker = await w.mf.getWorker("iso-0");
-    const res = (await worker.fetch(`http://${HOST}/__errors/api/alerts/test`, { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded", cookie: "eep_admin=1.x" }, body: "" } as never)) as unknown as Response;
-    expect(res.status).toBe(403);
+  it("shows alerts on the dashboard in both languages, and its test action is refused cross-site", async () => {
+    // Through the HTTP entry, as a browser's request: the URL keeps its https origin for the CSRF check.
+    const send = async (path: string, init: RequestInit = {}) => (await w.mf.dispatchFetch(`https://${HOST}/__errors${path}`, { redirect: "manual", ...init } as never)) as unknown as Response;
+    const login = await send("/login?lang=en", { method: "POST", headers: { origin: `https://${HOST}`, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: AUTH.authorization.slice(7) }).toString() });
+    expect(login.status).toBe(303);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const html = { accept: "text/html", cookie };
+
+    const en = await (await send("/alerts?lang=en", { headers: html })).text();
+    expect(en).toContain("<h1>Alerts</h1>");
+    expect(en).toContain("Resolved in the last 7 days");
+    expect(en).toMatch(/<span class="badge">502<\/span> alert\.test/);
+    expect(en).toContain(`action="/__errors/alerts/test?lang=en"`);
+    const ko = await (await send("/alerts?lang=ko", { headers: html })).text();
+    expect(ko).toContain("<h1>알림</h1>");
+    expect(ko).toContain("테스트 알림 보내기");
+
+    const form = { method: "POST", body: "lang=en" };
+    const crossSite = await send("/alerts/test?lang=en", { ...form, headers: { ...html, origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" } });
+    expect(crossSite.status).toBe(403);
     expect(rx.accepted("hook", "test")).toHaveLength(1);
+    const sameSite = await send("/alerts/test?lang=en", { ...form, headers: { ...html, origin: `https://${HOST}`, "content-type": "application/x-www-form-urlencoded" } });
+    expect(sameSite.status).toBe(200);
+    expect(await sameSite.text()).toContain("Test sent. Results:");
+    expect(rx.accepted("hook", "test")).toHaveLength(2);
   });
 });

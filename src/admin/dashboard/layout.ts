@@ -77,6 +77,7 @@ code,pre,.mono{font-family:var(--mono);font-size:.85rem}
 pre{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.8rem 1rem;overflow-x:auto;white-space:pre-wrap}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1.25rem;margin:0}
 dt{color:var(--muted)}dd{margin:0}
+.ok{color:#2f9e44}.bad{color:var(--bad)}
 .tag{font-size:.75rem;border:1px solid var(--line);border-radius:99px;padding:0 .45rem;margin-left:.3rem;color:var(--muted)}
 `;
 
@@ -114,7 +115,7 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
 <style nonce="${ctx.nonce}">${CSS_HTML}</style>
 </head>
 <body>
-<header><div class="w"><a class="home" href="${ctx.base}/?lang=${ctx.locale}">${ctx.m.title}</a><div class="tools">${ctx.signOut ? h`<a href="${ctx.base}/maintenance?lang=${ctx.locale}">${ctx.locale === "ko" ? "점검 모드" : "Maintenance"}</a>` : ""}${langLinks(ctx)}${signOut}</div></div></header>
+<header><div class="w"><a class="home" href="${ctx.base}/?lang=${ctx.locale}">${ctx.m.title}</a><div class="tools">${ctx.signOut ? h`<a href="${ctx.base}/alerts?lang=${ctx.locale}">${ctx.m.alertsLink}</a><a href="${ctx.base}/maintenance?lang=${ctx.locale}">${ctx.locale === "ko" ? "점검 모드" : "Maintenance"}</a>` : ""}${langLinks(ctx)}${signOut}</div></div></header>
 <main class="w">
 ${warning}
 ${body}

@@ -62,6 +62,8 @@ export interface AdminMessages {
   readonly counted: string;
   readonly countedLine: string;
   readonly nearestSample: string;
+  /** The header link to the alerts page. */
+  readonly alertsLink: string;
   readonly badRequest: string;
   /**
    * What to fix, per 400 code. Empty for English: the API's own `detail` is English and names the
@@ -140,6 +142,7 @@ const en: AdminMessages = {
   counted: "Counted failures with this Ray ID",
   countedLine: "Counted in {minute} at {colo}: error {code}, one of {count} failures of that code there that minute. It was not kept as a sample.",
   nearestSample: "Nearest stored sample of the same code and data centre",
+  alertsLink: "Alerts",
   back: "Back to the overview",
   notFound:
     "There is no incident with Ray ID {ray}. Records are kept for INCIDENT_TTL_DAYS days, a new one can take up to a minute to show up, and during a burst a failure may only be counted in another record's weight, not stored.",
@@ -216,6 +219,7 @@ const ko: AdminMessages = {
   counted: "이 Ray ID로 집계된 오류",
   countedLine: "{minute}, {colo}에서 집계됨: 오류 {code}. 그 시각 그곳에서 난 같은 코드의 오류 {count}건 중 하나이며, 샘플로 저장되지는 않았습니다.",
   nearestSample: "같은 코드와 데이터 센터에서 가장 가까운 저장된 샘플",
+  alertsLink: "알림",
   back: "개요로 돌아가기",
   notFound:
     "Ray ID {ray}에 해당하는 기록이 없습니다. 기록은 INCIDENT_TTL_DAYS일 동안 보관되고, 새 기록은 보이기까지 1분 정도 걸릴 수 있습니다. 또 오류가 몰릴 때는 일부 실패가 따로 저장되지 않고 다른 기록의 대표 건수에만 포함됩니다.",

@@ -22,6 +22,8 @@ import { adminMessages, fill } from "./messages";
 import { DEFAULT_STATS_RANGE_MS, parseFilters } from "../api/params";
 import { lookupRay, normalizeRayId } from "../api/query";
 import { computeStats } from "../api/stats";
+import { alertLedger, askLedger, testHost } from "../api/alerts";
+import { renderAlerts } from "./alerts-page";
 
 type C = Context<AdminEnv>;
 
@@ -146,6 +148,20 @@ export function mountPages(app: Hono<AdminEnv>, deps: AdminDeps, base: string): 
     return asPage(c, ctx, async () => {
       const ray = normalizeRayId(c.req.query("ray") ?? "");
       return c.redirect(`${base}/incidents/${ray}?lang=${ctx.locale}`, 303);
+    });
+  });
+
+  app.get("/alerts", (c) => {
+    const ctx = pageContext(c, deps, base);
+    return asPage(c, ctx, async () => c.html(renderAlerts(ctx, await askLedger(() => alertLedger(c).alerts()))));
+  });
+
+  app.post("/alerts/test", csrf(), bodyLimit({ maxSize: 8 * 1024 }), (c) => {
+    const ctx = pageContext(c, deps, base);
+    return asPage(c, ctx, async () => {
+      const ledger = alertLedger(c);
+      const results = await askLedger(() => ledger.testAlert(testHost(c)));
+      return c.html(renderAlerts(ctx, await askLedger(() => ledger.alerts()), results));
     });
   });
 
