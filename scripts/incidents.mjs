@@ -2,13 +2,18 @@
 // @ts-check
 /**
  * `npm run incidents -- --url <worker base URL> --token <token>`: recent incidents from the
- * owner API as a table or JSON, or one incident by Ray ID. Plain Node, no dependencies.
+ * owner API as a table or JSON, or one incident by Ray ID; `npm run incidents -- alerts …`: the
+ * alert incidents with their timelines and channel health, or (`--test`) a test alert. Plain
+ * Node, no dependencies.
  */
 import { parseArgs } from "node:util";
 
 const USAGE = `Usage: npm run incidents -- --url <worker base URL> [--token <token>] [options]
+       npm run incidents -- alerts --url <worker base URL> [--token <token>] [--test] [--json]
 
 Prints the incidents edge-error-pages recorded, newest first, read through its owner API.
+With \`alerts\`: the open and recently resolved alert incidents, each transition and delivery
+attempt, and each channel's health; with --test, sends a test alert to every channel first.
 
   --url <url>          the Worker's base URL: https://www.example.com, or http://127.0.0.1:8787 for npm start
   --token <token>      the admin Worker's ADMIN_TOKEN. Or set EDGE_ERRORS_TOKEN instead, which keeps the
@@ -21,6 +26,7 @@ Prints the incidents edge-error-pages recorded, newest first, read through its o
   --limit <n>          at most this many incidents (default 50, up to 10000)
   --ray <ray id>       print one incident, with its evidence, instead of a list
   --json               print JSON instead of a table
+  --test               with alerts: send a test alert to every configured channel and print each outcome
   --admin-path <path>  where the owner API lives on the site (default /__errors, the Workers' ADMIN_PATH)
   -h, --help           show this help
 
@@ -55,7 +61,7 @@ function usage(message) {
 
 function readArgs() {
   try {
-    return parseArgs({
+    const parsed = parseArgs({
       options: {
         url: { type: "string" },
         token: { type: "string" },
@@ -69,12 +75,14 @@ function readArgs() {
         "message-en": { type: "string" },
         "message-ko": { type: "string" },
         json: { type: "boolean", default: false },
+        test: { type: "boolean", default: false },
         "admin-path": { type: "string", default: "/__errors" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
       allowPositionals: true,
     });
+    return parsed;
   } catch (err) {
     return usage(/** @type {Error} */ (err).message);
   }
@@ -147,7 +155,7 @@ async function getJson(url, token, method = "GET", send = undefined) {
       EXIT.failed,
     );
   }
-  if (res.ok) return body;
+  if (res.ok || (res.status === 409 && body.error === "no_channel")) return body;
   const detail = visible(typeof body.detail === "string" ? body.detail : JSON.stringify(body));
   if (res.status === 401) throw new CliError(`Unauthorized: ${detail}. Check --token or EDGE_ERRORS_TOKEN.`, EXIT.unauthorized);
   if (res.status === 400) throw new CliError(`Bad request: ${detail}.`, EXIT.usage);
@@ -288,17 +296,72 @@ async function maintenance(positionals, args, base, token) {
   else printMaintenance(state);
 }
 
+
+/** @param {any} d */
+function deliveryLine(d) {
+  const tries = (d.tries ?? []).map((/** @type {any} */ t) => `${when(t.at)} ${t.ok ? "ok" : visible(t.error)}`).join("; ");
+  const next = d.state === "pending" && d.next_at ? `, next try ${when(d.next_at)}` : "";
+  return `      ${visible(d.channel).padEnd(8)} ${visible(d.state)} after ${d.attempts} attempt(s)${next}${tries ? ` [${tries}]` : ""}`;
+}
+
+/** @param {any} i */
+function printAlertIncident(i) {
+  const colos = Object.entries(i.colos ?? {}).map(([c, n]) => `${visible(c)} ${n}`).join(", ");
+  console.log(`${visible(i.incident_id)}  ${visible(i.state).toUpperCase()}  ${i.error_code ?? ""} ${visible(i.host)}`);
+  console.log(`  ${visible(i.title)}`);
+  console.log(`  since ${when(i.since)}${i.resolved_at ? `, resolved ${when(i.resolved_at)}` : ""}; ${i.count} failure(s)${colos ? ` (${colos})` : ""}; ${i.notified ? "owner notified" : "not delivered yet"}`);
+  if (i.ray_id) console.log(`  sample Ray ID ${visible(i.ray_id)}`);
+  for (const e of i.timeline ?? []) {
+    console.log(`    ${when(e.at)}  ${visible(e.event)} (${e.count} failure(s))`);
+    for (const d of e.deliveries ?? []) console.log(deliveryLine(d));
+  }
+}
+
+/** @param {string} base @param {string} token @param {boolean | undefined} test @param {boolean | undefined} json */
+async function alerts(base, token, test, json) {
+  const tested = test ? await getJson(`${base}/api/alerts/test`, token, "POST") : undefined;
+  const report = await getJson(`${base}/api/alerts`, token);
+  if (json) {
+    console.log(safeJson(tested ? { test: tested, ...report } : report));
+    return;
+  }
+  if (tested) {
+    if (tested.error) console.log(`Test alert: ${visible(tested.detail)}`);
+    for (const r of tested.results ?? []) console.log(`Test alert to ${visible(r.channel)}: ${r.ok ? "delivered" : `failed (${visible(r.error)})`}`);
+    console.log("");
+  }
+  console.log(report.open.length ? `Open incidents (${report.open.length}):` : "No open incident.");
+  for (const i of report.open) printAlertIncident(i);
+  console.log(report.recent.length ? `\nResolved in the last 7 days (${report.recent.length}):` : "\nNothing resolved in the last 7 days.");
+  for (const i of report.recent) printAlertIncident(i);
+  console.log("\nChannels:");
+  for (const c of report.channels) {
+    if (!c.configured && !c.last_attempt_at) {
+      console.log(`  ${visible(c.channel).padEnd(8)} not configured`);
+      continue;
+    }
+    const last = c.last_attempt_at ? `last attempt ${when(c.last_attempt_at)}${c.last_error ? ` failed: ${visible(c.last_error)}` : " ok"}` : "never used";
+    console.log(`  ${visible(c.channel).padEnd(8)} ${c.configured ? "" : "(no longer configured) "}${last}; ${c.failing_streak} failure(s) in a row, ${c.pending} waiting to retry, ${c.given_up} given up`);
+  }
+  if (tested?.results?.some((/** @type {any} */ r) => !r.ok)) process.exitCode = EXIT.failed;
+}
+
 async function main() {
   const { values: args, positionals } = readArgs();
   if (args.help) {
     console.log(USAGE);
     return;
   }
-  if (positionals.length > 0 && positionals[0] !== "maintenance") usage(`Unknown command: ${positionals[0]}.`);
+  if (positionals.length > 0 && positionals[0] !== "maintenance" && positionals[0] !== "alerts") usage(`Unknown command: ${positionals[0]}.`);
+  if (args.test && positionals[0] !== "alerts") usage("--test goes with the alerts command: npm run incidents -- alerts --test …");
   const base = apiBase(args.url, args["admin-path"] ?? "/__errors");
   const token = args.token ?? process.env.EDGE_ERRORS_TOKEN;
   if (!token) usage("No token: pass --token or set EDGE_ERRORS_TOKEN.");
   if (positionals[0] === "maintenance") return maintenance(positionals, args, base, token);
+  if (positionals[0] === "alerts") {
+    if (positionals.length > 1) usage(`Unknown command: ${positionals.join(" ")}: alerts takes no further words.`);
+    return alerts(base, token, args.test, args.json);
+  }
   if (args.ray !== undefined) {
     const record = await getJson(`${base}/api/incidents/${encodeURIComponent(args.ray.trim())}`, token);
     if (args.json) console.log(safeJson(record));

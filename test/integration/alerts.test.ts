@@ -5,6 +5,8 @@
  * receiver that fails is retried until it takes the message, once; the visitor's page says the
  * outage is known while it is open and stops saying so after.
  */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { type Harness, startHarness } from "../support/harness";
@@ -197,5 +199,32 @@ describe("an outage, from the first burst to recovery", () => {
     expect(sameSite.status).toBe(200);
     expect(await sameSite.text()).toContain("Test sent. Results:");
     expect(rx.accepted("hook", "test")).toHaveLength(2);
+  });
+
+  it("npm run incidents -- alerts prints the timeline and channels, and --test sends a test alert", async () => {
+    const cli = fileURLToPath(new URL("../../scripts/incidents.mjs", import.meta.url));
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string }>((done, fail) => {
+        const child = spawn(process.execPath, [cli, "alerts", "--url", w.url.origin, ...args], { env: { ...process.env, EDGE_ERRORS_TOKEN: AUTH.authorization.slice(7) }, stdio: ["ignore", "pipe", "inherit"] });
+        let stdout = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+        child.on("error", fail);
+        child.on("close", (code) => (clearTimeout(timer), done({ code, stdout })));
+      });
+    const listed = await run([]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("No open incident.");
+    expect(listed.stdout).toMatch(/RESOLVED {2}502 alert\.test/);
+    expect(listed.stdout).toMatch(/opened \(\d+ failure\(s\)\)\n {6}discord +delivered after 1 attempt\(s\)/);
+    expect(listed.stdout).toMatch(/webhook +delivered after 2 attempt\(s\) \[[^\]]+ HTTP 500; [^\]]+ ok\]/);
+    expect(listed.stdout).toMatch(/Channels:\n {2}webhook +last attempt/);
+
+    rx.failNext("slack", 1);
+    const tested = await run(["--test"]);
+    // A channel that failed the test makes the command fail, for scripts.
+    expect(tested.code).toBe(1);
+    expect(tested.stdout).toContain("Test alert to webhook: delivered");
+    expect(tested.stdout).toContain("Test alert to slack: failed (HTTP 500)");
   });
 });
