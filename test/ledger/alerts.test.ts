@@ -137,3 +137,13 @@ describe("delivery", () => {
     expect(afterAttempt(newPlan(0), { ok: true }, 5, 0).state).toBe("delivered");
   });
 });
+
+describe("after a resolve", () => {
+  it("keeps the resolve until the window has passed, so the ledger can keep counting only failures after it", () => {
+    const resolved: AlertTrack = { phase: "resolved", host: "shop.example.com", subject: "code_502", resolvedAt: 0 };
+    // Settled (past minIntervalMs) but within the window: still remembered.
+    expect(step(resolved, seen(1, 40_000), policy, 40_000, newId).track).toEqual(resolved);
+    expect(step(resolved, undefined, policy, 59_999, newId).track).toEqual(resolved);
+    expect(step(resolved, undefined, policy, 60_000, newId).track).toBeUndefined();
+  });
+});
