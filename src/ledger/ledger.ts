@@ -117,7 +117,11 @@ export class IncidentLedger extends DurableObject<LedgerEnv> implements LedgerAp
     // Alerts and the KV flush run side by side: a receiver that hangs never delays the counts.
     const [alertNext, flushNext] = await Promise.all([this.#alerts.tick(kv, now), this.#flushKv(kv, now)]);
     const next = Math.min(alertNext ?? Infinity, flushNext ?? Infinity);
-    if (Number.isFinite(next)) await this.#schedule(Math.max(0, next - Date.now()));
+    if (!Number.isFinite(next)) return;
+    // An alarm at or before this run's start is this run's own (or one it has done the work of):
+    // replace it. One set later was set by a record() during the run: keep it if it is sooner.
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current <= now || current > next) await this.ctx.storage.setAlarm(next);
   }
 
   /** Folds, chooses and writes KV; when the next flush is needed (ms), or null when nothing is left. */
@@ -132,8 +136,13 @@ export class IncidentLedger extends DurableObject<LedgerEnv> implements LedgerAp
     });
     const result = await writeOut(this.#sql, kv, this.#config);
     prune(this.#sql, now, this.#config.ttlDays);
-    if (!result.pending) return null;
+    if (!result.pending) return this.#unfolded() ? Date.now() + this.#config.flushMs : null;
     return Date.now() + (result.failed > 0 ? Math.min(RETRY_MS, this.#config.flushMs) : 1000);
+  }
+
+  /** Counts or candidates that arrived during this run, after it folded: they need a next flush. */
+  #unfolded(): boolean {
+    return this.#sql.exec("SELECT 1 FROM counts_m WHERE n > folded LIMIT 1").toArray().length > 0 || this.#sql.exec("SELECT 1 FROM candidates WHERE state = 0 LIMIT 1").toArray().length > 0;
   }
 
   /**
@@ -141,9 +150,11 @@ export class IncidentLedger extends DurableObject<LedgerEnv> implements LedgerAp
    * moved earlier (a delivery retry hours away must not hold back the next flush or a new alert).
    */
   async #schedule(inMs: number): Promise<void> {
-    const at = Date.now() + inMs;
+    const now = Date.now();
+    const at = now + inMs;
     const current = await this.ctx.storage.getAlarm();
-    if (current !== null && current <= at) return;
+    // One already past is the alarm running now (its work may be done before ours arrived): set anew.
+    if (current !== null && current <= at && current > now) return;
     await this.ctx.storage.setAlarm(at);
   }
 }

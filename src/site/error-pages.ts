@@ -131,11 +131,17 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     check(known.waitMs >= 1 && known.waitMs <= 2000, "knownOutage.waitMs must be 1–2000");
   }
   const outages = known ? new OutageReader(known) : undefined;
+  // The notice is extra: a broken binding or a failing read leaves the page as it would be without it.
   const outageFor = async (c: Context, host: string) => {
     if (!outages || !known) return undefined;
-    const kv = (c.env as Record<string, unknown> | undefined)?.[known.binding] as KVNamespace | undefined;
-    const ctx = executionContext(c);
-    return outages.forHost(kv, host, (p) => ctx?.waitUntil(p));
+    try {
+      const kv = (c.env as Record<string, unknown> | undefined)?.[known.binding] as KVNamespace | undefined;
+      const ctx = executionContext(c);
+      return await outages.forHost(kv, host, (p) => ctx?.waitUntil(p));
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "known-outage notice skipped", error: observeFault(err).errorMessage }));
+      return undefined;
+    }
   };
 
   const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL, extra: RecordExtra = {}) => {
