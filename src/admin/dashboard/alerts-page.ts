@@ -15,7 +15,7 @@ const when = (iso: string | null, m: AlertsMessages): string => (iso === null ? 
 function delivery(d: DeliveryView, m: AlertsMessages): Html {
   const tries = d.tries.map((t) => h`<li class="${t.ok ? "ok" : "bad"}">${formatUtc(new Date(t.at))}: ${t.ok ? "2xx" : t.error ?? "?"}</li>`);
   const next = d.state === "pending" && d.next_at ? h` · ${fill(m.nextTry, { time: formatUtc(new Date(d.next_at)) })}` : h``;
-  return h`<tr><td>${d.channel}</td><td class="${d.state === "delivered" ? "ok" : d.state === "failed" ? "bad" : ""}">${m.states[d.state]}${next}</td><td class="num">${d.attempts}</td><td><ul class="tries">${tries}</ul></td></tr>`;
+  return h`<tr><td class="nw">${d.channel}</td><td class="${d.state === "delivered" ? "ok nw" : d.state === "failed" ? "bad nw" : ""}">${m.states[d.state]}${next}</td><td class="num">${d.attempts}</td><td><ul class="tries">${tries}</ul></td></tr>`;
 }
 
 function timeline(entries: readonly TimelineEntry[], m: AlertsMessages): Html {
@@ -28,15 +28,15 @@ function timeline(entries: readonly TimelineEntry[], m: AlertsMessages): Html {
 function incident(ctx: PageContext, i: AlertIncidentView, m: AlertsMessages): Html {
   const colos = Object.entries(i.colos).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([c, n]) => `${c} ${n}`).join(", ");
   const errors = `${ctx.base}/?lang=${ctx.locale}&host=${encodeURIComponent(i.host)}${i.error_code !== null ? `&code=${i.error_code}` : ""}`;
-  return h`<details class="code"${i.state === "open" ? h` open` : h``}><summary><span class="badge">${i.error_code ?? ""}</span> ${i.host} — ${i.title} <span class="tag">${i.notified ? m.notified : m.notNotified}</span></summary>
+  return h`<details class="code"${i.state === "open" ? h` open` : h``}><summary><span class="badge">${i.error_code ?? ""}</span> ${i.title} <span class="tag">${i.notified ? m.notified : m.notNotified}</span></summary>
 <div class="inner"><dl><dt>${m.since}</dt><dd>${when(i.since, m)}</dd>${i.resolved_at ? h`<dt>${m.resolvedAt}</dt><dd>${when(i.resolved_at, m)}</dd>` : h``}
 <dt>${m.failures}</dt><dd>${i.count}</dd>${colos ? h`<dt>${m.dataCentres}</dt><dd>${colos}</dd>` : h``}${i.ray_id ? h`<dt>${m.sampleRay}</dt><dd><a class="mono" href="${ctx.base}/incidents/${i.ray_id}?lang=${ctx.locale}">${i.ray_id}</a></dd>` : h``}</dl>
 <p><a href="${errors}">${m.viewErrors}</a></p>${timeline(i.timeline, m)}</div></details>`;
 }
 
 function channelRow(c: ChannelHealth, m: AlertsMessages): Html {
-  if (!c.configured && c.last_attempt_at === null) return h`<tr><td>${c.channel}</td><td colspan="5" class="muted">${m.notConfigured}</td></tr>`;
-  return h`<tr><td>${c.channel}${c.configured ? "" : h` <span class="tag">${m.notConfigured}</span>`}</td><td>${when(c.last_attempt_at, m)}${c.last_error ? h` <span class="bad">${c.last_error}</span>` : h``}</td><td>${when(c.last_ok_at, m)}</td><td class="num${c.failing_streak > 0 ? " bad" : ""}">${c.failing_streak}</td><td class="num">${c.pending}</td><td class="num">${c.given_up}</td></tr>`;
+  if (!c.configured && c.last_attempt_at === null) return h`<tr><td class="nw">${c.channel}</td><td colspan="5" class="muted">${m.notConfigured}</td></tr>`;
+  return h`<tr><td class="nw">${c.channel}${c.configured ? "" : h` <span class="tag">${m.notConfigured}</span>`}</td><td>${when(c.last_attempt_at, m)}${c.last_error ? h` <span class="bad">${c.last_error}</span>` : h``}</td><td>${when(c.last_ok_at, m)}</td><td class="num${c.failing_streak > 0 ? " bad" : ""}">${c.failing_streak}</td><td class="num">${c.pending}</td><td class="num">${c.given_up}</td></tr>`;
 }
 
 function testForm(ctx: PageContext, report: AlertsReport, m: AlertsMessages, results: readonly TestResult[] | undefined): Html {

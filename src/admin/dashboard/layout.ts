@@ -78,6 +78,7 @@ pre{background:var(--card);border:1px solid var(--line);border-radius:10px;paddi
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1.25rem;margin:0}
 dt{color:var(--muted)}dd{margin:0}
 .ok{color:#2f9e44}.bad{color:var(--bad)}
+ul.tries{margin:0;padding-left:1rem}
 .tag{font-size:.75rem;border:1px solid var(--line);border-radius:99px;padding:0 .45rem;margin-left:.3rem;color:var(--muted)}
 `;
 

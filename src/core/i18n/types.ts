@@ -72,7 +72,7 @@ export interface UiText {
   /** Contains `{s}`: seconds until the automatic retry. */
   readonly retryIn: string;
   readonly retrying: string;
-  /** Contains `{since}`: when a known outage of this site began (UTC). */
+  /** Contains `{since}`: when a known outage of this site began, formatted with its "UTC". */
   readonly knownOutage: string;
   /** Added when an alert about the outage reached the owner. */
   readonly ownerNotified: string;

@@ -229,7 +229,7 @@ export const en: Messages = {
     tryNow: "Try now",
     retryIn: "Retrying in {s} s…",
     retrying: "Retrying…",
-    knownOutage: "This site has been having trouble since {since} (UTC); the problem is known.",
+    knownOutage: "This site has been having trouble since {since}; the problem is known.",
     ownerNotified: "The site's owner has been notified.",
     statusPage: "Status page",
     retryGaveUp: "Automatic retries have stopped. Please try again yourself in a little while.",

@@ -229,7 +229,7 @@ export const ko: Messages = {
     tryNow: "지금 다시 시도",
     retryIn: "{s}초 후 다시 시도합니다…",
     retrying: "다시 시도하는 중…",
-    knownOutage: "이 사이트는 {since}(UTC)부터 문제가 이어지고 있으며, 알려진 문제입니다.",
+    knownOutage: "이 사이트는 {since}부터 문제가 이어지고 있으며, 알려진 문제입니다.",
     ownerNotified: "사이트 운영자에게 알림이 전달되었습니다.",
     statusPage: "상태 페이지",
     retryGaveUp: "자동 재시도를 중단했습니다. 잠시 후 직접 다시 시도해 주세요.",
