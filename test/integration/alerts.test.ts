@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { type Harness, startHarness } from "../support/harness";
+import { browserRequest } from "../support/admin-worker";
 import { AUTH, hit, isolates, pool } from "../support/ledger";
 import { type ReceiverName, type Receivers, startReceivers } from "../support/receivers";
 import { eventually } from "../support/worker";
@@ -180,23 +181,28 @@ describe("an outage, from the first burst to recovery", () => {
     const login = await send("/login?lang=en", { method: "POST", headers: { origin: `https://${HOST}`, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: AUTH.authorization.slice(7) }).toString() });
     expect(login.status).toBe(303);
     const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
-    const html = { accept: "text/html", cookie };
+    // The session opens dashboard pages only on a browser's top-level navigation (a form post is one).
+    const html = { accept: "text/html", cookie, "sec-fetch-mode": "navigate", "sec-fetch-dest": "document", "sec-fetch-site": "same-origin" };
+    const browser = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => browserRequest(w.url.href, `http://${HOST}/__errors${path}`, init);
 
-    const en = await (await send("/alerts?lang=en", { headers: html })).text();
+    const en = await (await browser("/alerts?lang=en", { headers: html })).text();
     expect(en).toContain("<h1>Alerts</h1>");
     expect(en).toContain("Resolved in the last 7 days");
     expect(en).toMatch(/<span class="badge">502<\/span> alert\.test/);
     expect(en).toContain(`action="/__errors/alerts/test?lang=en"`);
-    const ko = await (await send("/alerts?lang=ko", { headers: html })).text();
+    const ko = await (await browser("/alerts?lang=ko", { headers: html })).text();
     expect(ko).toContain("<h1>알림</h1>");
     expect(ko).toContain("테스트 알림 보내기");
 
     const form = { method: "POST", body: "lang=en" };
-    const crossSite = await send("/alerts/test?lang=en", { ...form, headers: { ...html, origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" } });
+    const crossSite = await browser("/alerts/test?lang=en", { ...form, headers: { ...html, "sec-fetch-site": "cross-site", origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" } });
     expect(crossSite.status).toBe(403);
     expect(rx.accepted("hook", "test")).toHaveLength(1);
-    const sameSite = await send("/alerts/test?lang=en", { ...form, headers: { ...html, origin: `https://${HOST}`, "content-type": "application/x-www-form-urlencoded" } });
+    const sameSite = await browser("/alerts/test?lang=en", { ...form, headers: { ...html, origin: `http://${HOST}`, "content-type": "application/x-www-form-urlencoded" } });
     expect(sameSite.status).toBe(200);
+    // A script on the site cannot use the session for the API's test action.
+    const scripted = await browser("/api/alerts/test", { method: "POST", headers: { cookie, "sec-fetch-mode": "cors", "sec-fetch-site": "same-origin", origin: `http://${HOST}`, "content-type": "application/json" }, body: "{}" });
+    expect(scripted.status).toBe(401);
     expect(await sameSite.text()).toContain("Test sent. Results:");
     expect(rx.accepted("hook", "test")).toHaveLength(2);
   });
