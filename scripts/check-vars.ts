@@ -8,6 +8,7 @@ import { loadAdminConfig } from "../src/admin/config";
 import { ConfigError, type Vars } from "../src/core/vars";
 import { readLedgerConfig } from "../src/ledger/config";
 import { loadConfig } from "../src/site/config";
+import { readAlertConfig } from "../src/ledger/alerts/config";
 
 export type WorkerKind = "site" | "admin";
 
@@ -55,6 +56,9 @@ export function checkVars(kind: WorkerKind, vars: Readonly<Record<string, unknow
     errors.push(...problemsOf(() => loadConfig(watched(rest, seen))));
     // The ledger Durable Object runs in the site Worker's script and reads its vars too.
     for (const problem of readLedgerConfig(watched(rest, seen)).problems) if (!errors.includes(problem)) errors.push(problem);
+    // Alerts are read by the ledger too; a var the site Worker's own loader already judged
+    // (DEFAULT_LOCALE, ADMIN_PATH…) is said once.
+    for (const problem of readAlertConfig(watched(rest, seen)).problems) if (!errors.some((e) => e.startsWith(`${problem.split(" ")[0]} `))) errors.push(problem);
   }
   else errors.push(...problemsOf(() => loadAdminConfig(watched({ ...rest, ADMIN_TOKEN: SECRET_PLACEHOLDER }, seen))));
   const warnings = Object.keys(rest)
@@ -68,5 +72,6 @@ export function varsRead(kind: WorkerKind): Set<string> {
   const seen = new Set<string>();
   problemsOf(() => (kind === "site" ? loadConfig(watched({}, seen)) : loadAdminConfig(watched({}, seen))));
   if (kind === "site") readLedgerConfig(watched({}, seen));
+  if (kind === "site") readAlertConfig(watched({}, seen));
   return seen;
 }

@@ -19,12 +19,15 @@ export interface AlertConfig {
   readonly dashboardBase: string;
   /** The first retry's wait; later ones keep the same proportions. Default 30 s (`ALERT_RETRY_S`). */
   readonly retryScale: number;
+  /** Each bad var, said once: the build's config check refuses them, the ledger logs them. */
+  readonly problems: readonly string[];
 }
 
 /** The first wait of the default backoff plan, which `ALERT_RETRY_S` rescales. */
 export const DEFAULT_RETRY_S = 30;
 
-export function loadAlertConfig(env: Vars): AlertConfig {
+/** Reads the alert vars; a bad one is in `problems` and falls back to its default. */
+export function readAlertConfig(env: Vars): AlertConfig {
   const r = new Reader(env);
   const d = DEFAULT_ALERT_POLICY;
   const fallbackLocale = readLocale(r);
@@ -57,8 +60,15 @@ export function loadAlertConfig(env: Vars): AlertConfig {
     targets,
     dashboardBase: dashboard ? dashboard.href.replace(/\/+$/, "") : `https://{host}${adminPath}`,
     retryScale: r.number("ALERT_RETRY_S", DEFAULT_RETRY_S, 0.1, 3600) / DEFAULT_RETRY_S,
+    problems: r.problems,
   };
-  for (const problem of r.problems) console.error(JSON.stringify({ msg: "alert config: using the default", problem }));
+  return config;
+}
+
+/** {@link readAlertConfig}, with a log line per problem: what the ledger does once per object. */
+export function loadAlertConfig(env: Vars): AlertConfig {
+  const config = readAlertConfig(env);
+  for (const problem of config.problems) console.error(JSON.stringify({ msg: "alert config: using the default", problem }));
   return config;
 }
 
