@@ -90,4 +90,15 @@ describe("the report and the Markdown answer", () => {
     expect(md.startsWith("---\nerror_code: 502\nerror_name: bad_gateway\n")).toBe(true);
     expect(md).toContain(`# ${json.title}\n\n## What Happened\n\n${json.detail}\n\n## What You Should Do\n\n${json.what_you_should_do}\n`);
   });
+
+  it("tells an agent of a known outage and the status page, as the page and JSON do", () => {
+    const since = new Date("2026-03-20T22:40:00Z");
+    const v = buildView({ failure: failureOf("refused"), locale: "en", rayId: "8f2c1a9b3d4e5f60-ICN", time: new Date("2026-03-20T22:52:42Z"), url: new URL("https://shop.example.com/cart"), retryAfter: 120, outage: { since, notified: true }, statusPageUrl: "https://status.example.com/" });
+    const md = markdown(v);
+    expect(md).toContain(`incident_since: "2026-03-20T22:40:00.000Z"\nincident_notified: true\n---\n`);
+    expect(md).toContain(`${problemDetails(v).detail}\n\n${v.outage!.text} ${v.messages.ui.ownerNotified}\n\n## What You Should Do`);
+    expect(md).toContain(`${v.messages.ui.statusPage}: <https://status.example.com/>`);
+    expect(problemDetails(v)).toMatchObject({ incident: { since: "2026-03-20T22:40:00.000Z", notified: true }, status_page_url: "https://status.example.com/" });
+    expect(markdown(view("8f2c1a9b3d4e5f60-ICN"))).not.toContain("incident_");
+  });
 });

@@ -40,7 +40,12 @@ export function markdown(v: ErrorView): string {
     ["retryable", p.retryable],
     ["retry_after", p.retry_after],
     ["owner_action_required", p.owner_action_required],
+    // The known-outage notice, flattened: front matter stays one level deep.
+    ...(p.incident ? ([["incident_since", p.incident.since], ["incident_notified", p.incident.notified]] as [string, Scalar][]) : []),
   ];
+  const ui = v.messages.ui;
+  const known = v.outage ? ["", line(`${v.outage.text}${v.outage.notified ? ` ${ui.ownerNotified}` : ""}`)] : [];
+  const status = v.statusPageUrl ? ["", `${line(ui.statusPage)}: <${v.statusPageUrl}>`] : [];
   return [
     "---",
     ...front.map(([k, value]) => `${k}: ${yaml(value)}`),
@@ -51,10 +56,12 @@ export function markdown(v: ErrorView): string {
     "## What Happened",
     "",
     line(p.detail),
+    ...known,
     "",
     "## What You Should Do",
     "",
     line(p.what_you_should_do),
+    ...status,
     "",
     "## What the Site Owner Should Check",
     "",

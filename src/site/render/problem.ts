@@ -95,6 +95,7 @@ export function problemDetails(v: ErrorView): ProblemDetails {
     owner_checks: v.owner,
     footer: v.messages.ui.machineFooter,
     ...(v.outage ? { incident: { since: v.outage.since.toISOString(), notified: v.outage.notified } } : {}),
+    ...(v.statusPageUrl ? { status_page_url: v.statusPageUrl } : {}),
     ...(v.statusPageUrl ? { status_page: v.statusPageUrl } : {}),
   };
 }
