@@ -2,33 +2,26 @@
  * Reads the `t:` index newest first, batch by batch, within a time range and a cap on list()
  * calls: the one place the admin side talks to KV's list().
  */
-import { INDEX_PREFIX, type IncidentSummary, parseIndexKey } from "../../core/incident";
+import { INDEX_PREFIX, type IncidentRecord, type IncidentSummary, parseIndexKey } from "../../core/incident";
 import type { ListPosition } from "./cursor";
 import { fromStore } from "../errors";
 import type { Filters } from "./params";
 import { indexPrefixes } from "./range";
 
-/** One incident as the listing reports it, built from an index key and its metadata only. */
-export interface IncidentEntry {
-  readonly ray_id: string;
-  /** Tells apart records with the same Ray ID (absent on version 1 records). */
-  readonly uid?: string;
-  readonly timestamp: string;
-  readonly error_code: number;
-  readonly error_name: string;
-  readonly error_category: string;
-  readonly sub_code?: number;
-  readonly method: string;
-  readonly host: string;
-  readonly path: string;
-  readonly weight: number;
-  readonly colo?: string;
+/**
+ * One incident as the listing reports it, built from an index key and its metadata only: the
+ * record's own fields, so the two cannot drift, plus the one-line summary.
+ */
+export type IncidentEntry = Pick<
+  IncidentRecord,
+  "ray_id" | "uid" | "timestamp" | "error_code" | "error_name" | "error_category" | "sub_code" | "method" | "host" | "path" | "weight" | "colo"
+> & {
   /** One line about what was seen (status, body start, or the connection error). */
   readonly summary?: string;
   readonly rollup?: true;
   /** Written by an isolate itself because the ledger could not be reached. */
   readonly fallback?: true;
-}
+};
 
 export interface ScannedKey {
   readonly name: string;
