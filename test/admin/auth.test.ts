@@ -140,6 +140,16 @@ describe("which hosts the admin Worker answers", () => {
     expect(checkHost(own, req("https://errors.example.com/__errors", "shop.example.com"))).toBe("not_admin_host");
   });
 
+  it("own-host mode answers the maintenance owner check on the site's hosts (GET of that one path only)", () => {
+    const own = config({ ADMIN_HOST: "errors.example.com" });
+    expect(checkHost(own, req("https://shop.example.com/__errors/api/owner"))).toBeNull();
+    expect(checkHost(own, req("https://shop.example.com/__errors/api/owner", "blog.example.com"))).toBeNull();
+    expect(checkHost(own, new Request("https://shop.example.com/__errors/api/owner", { method: "POST" }))).toBe("not_admin_host");
+    for (const path of ["/__errors/api/owner/x", "/__errors/api/ownerx", "/__errors/api/maintenance", "/api/owner"]) expect(checkHost(own, req(`https://shop.example.com${path}`)), path).toBe("not_admin_host");
+    const local = config({ ADMIN_HOST: "errors.example.com", ADMIN_LOCAL_ONLY: "true" });
+    expect(checkHost(local, req("http://rebind.example/__errors/api/owner"))).toBe("not_loopback");
+  });
+
   it("ADMIN_LOCAL_ONLY answers loopback names only (DNS rebinding)", () => {
     const local = config({ ADMIN_LOCAL_ONLY: "true" });
     for (const ok of ["http://127.0.0.1:8789/", "http://localhost:8789/", "http://[::1]:8789/", "http://127.0.0.2/"]) expect(checkHost(local, req(ok)), ok).toBeNull();
