@@ -5,14 +5,13 @@
  * receiver that fails is retried until it takes the message, once; the visitor's page says the
  * outage is known while it is open and stops saying so after.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { type Harness, startHarness } from "../support/harness";
 import { browserRequest } from "../support/admin-worker";
 import { AUTH, hit, isolates, pool } from "../support/ledger";
 import { type ReceiverName, type Receivers, startReceivers } from "../support/receivers";
+import { runIncidents } from "../support/run-process";
 import { eventually } from "../support/worker";
 import type { AlertsReport } from "../../src/core/alert-report";
 
@@ -208,16 +207,7 @@ describe("an outage, from the first burst to recovery", () => {
   });
 
   it("npm run incidents -- alerts prints the timeline and channels, and --test sends a test alert", async () => {
-    const cli = fileURLToPath(new URL("../../scripts/incidents.mjs", import.meta.url));
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string }>((done, fail) => {
-        const child = spawn(process.execPath, [cli, "alerts", "--url", w.url.origin, ...args], { env: { ...process.env, EDGE_ERRORS_TOKEN: AUTH.authorization.slice(7) }, stdio: ["ignore", "pipe", "inherit"] });
-        let stdout = "";
-        child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-        child.on("error", fail);
-        child.on("close", (code) => (clearTimeout(timer), done({ code, stdout })));
-      });
+    const run = (args: string[]) => runIncidents(["alerts", "--url", w.url.origin, ...args], { EDGE_ERRORS_TOKEN: AUTH.authorization.slice(7) });
     const listed = await run([]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain("No open incident.");

@@ -3,16 +3,14 @@
  * C0/C1 controls and bidi characters, in every field, are read back through the real owner API
  * and the CLI's output is checked byte for byte (table, --ray, --json).
  */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type IncidentRecord, indexKey, recordKey, summarize } from "../../src/core/incident";
 import { recordOf } from "../support/incidents";
 import { type RecordingOrigin, startRecordingOrigin } from "../support/recording-origin";
+import { runIncidents } from "../support/run-process";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 const TOKEN = "cli-hostile-token-0123456789";
-const CLI = resolve(import.meta.dirname, "../../scripts/incidents.mjs");
 
 /** Every character class the CLI must not print raw. */
 const HOSTILE = "<\u0000\u0007\b\t\n\r\u001b[2J\u007f\u0085\u009b31m\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028>";
@@ -53,22 +51,7 @@ let origin: RecordingOrigin;
 let w: RunningWorkers;
 let url: string;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { EDGE_ERRORS_TOKEN: _, ...env } = process.env;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, "--url", url, "--token", TOKEN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("error", fail);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-    });
-  });
-}
+const run = (args: string[]) => runIncidents(["--url", url, "--token", TOKEN, ...args]);
 
 type WritableKv = { put(key: string, value: string, options?: { metadata?: unknown }): Promise<void> };
 

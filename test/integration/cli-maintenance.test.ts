@@ -2,34 +2,15 @@
  * `npm run incidents -- maintenance on|off|status` as a real process against the real Workers on
  * a loopback port: the site answers 503 while it is on, and the origin again once it is off.
  */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FlakyOrigin, startFlakyOrigin } from "../support/flaky-origin";
+import { runIncidents as run } from "../support/run-process";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 const TOKEN = "cli-maintenance-token-0123456789";
-const CLI = resolve(import.meta.dirname, "../../scripts/incidents.mjs");
 let origin: FlakyOrigin;
 let w: RunningWorkers;
 let url: string;
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { EDGE_ERRORS_TOKEN: _, ...env } = process.env;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("error", fail);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 beforeAll(async () => {
   origin = await startFlakyOrigin();

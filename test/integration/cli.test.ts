@@ -2,14 +2,12 @@
  * `npm run incidents` (scripts/incidents.mjs) as a real process against the real Worker,
  * served by Miniflare on a loopback port, with real local KV.
  */
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
+import { runIncidents as run } from "../support/run-process";
 import { eventually, type RunningWorkers, startWorkers } from "../support/worker";
 
 const TOKEN = "cli-test-token-0123456789";
-const CLI = resolve(import.meta.dirname, "../../scripts/incidents.mjs");
 const SEEDS = [
   ["c000000000000001-ICN", "/status/502"],
   ["c000000000000002-ICN", "/status/503"],
@@ -19,29 +17,6 @@ const SEEDS = [
 let origins: Awaited<ReturnType<typeof startOrigins>>;
 let w: RunningWorkers;
 let url: string;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const { EDGE_ERRORS_TOKEN: _, ...inherited } = process.env;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    child.on("error", fail);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 beforeAll(async () => {
   origins = await startOrigins({ backlog: false });

@@ -4,11 +4,11 @@
  * replaced (by a stub on the PATH npm builds, which notes its arguments), so nothing is built or
  * deployed, and the stub's log shows whether wrangler was reached at all.
  */
-import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { runProcess } from "../support/run-process";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const projects: string[] = [];
@@ -37,21 +37,8 @@ const wranglerCalls = (dir: string): string[] => {
   return existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
 };
 
-function npmRun(dir: string, script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn("npm", ["run", "--silent", script], { cwd: dir, env: { ...process.env, CI: "true", npm_config_update_notifier: "false" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", fail);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const npmRun = (dir: string, script: string) =>
+  runProcess("npm", ["run", "--silent", script], { cwd: dir, env: { ...process.env, CI: "true", npm_config_update_notifier: "false" }, killAfterMs: 60_000 });
 
 /** Sets `lines` (`NAME = value`) in the `[vars]` table of a config, replacing a var already there. */
 const withVars =

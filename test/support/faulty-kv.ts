@@ -7,6 +7,7 @@
  *   startHarness([{ name, host, vars, incidents: kv.binding("shop") }], [kv.helper]);
  *   kv.set("shop", "put", "reject-429");
  */
+import { faultHelper } from "./fault-control";
 import type { WorkerOptions } from "./miniflare";
 
 export type KvOp = "get" | "getWithMetadata" | "put" | "list" | "delete";
@@ -38,16 +39,15 @@ const FAULT_MESSAGES = {
 
 class FaultyKV {
   constructor(env) {
+    this.env = env;
     this.inner = env.INNER;
-    this.control = env.CONTROL;
     this.name = env.NAME;
   }
   async gate(op) {
-    const res = await this.control.fetch("http://control/" + this.name + "/" + op);
-    const fault = await res.text();
+    const fault = await askTest(this.env, this.name + "/" + op);
     if (fault === "ok") return;
     if (fault === "hang") {
-      await (await this.control.fetch("http://control/" + this.name + "/" + op + "/hang")).text();
+      await askTest(this.env, this.name + "/" + op + "/hang");
       throw new Error("KV " + op + " was released after hanging");
     }
     throw new Error((FAULT_MESSAGES[fault] ?? (() => "KV failed: " + fault))(op));
@@ -76,29 +76,23 @@ export function faultyKv(helperName = "faulty-kv"): FaultyKv {
   };
   const faultOf = (name: string, op: string): KvFault => faults.get(`${name}/${op}`) ?? faults.get(`${name}/*`) ?? "ok";
 
-  const control = async (request: Request): Promise<Response> => {
-    const [, name = "", op = "", hang] = new URL(request.url).pathname.split("/");
+  const answer = async (path: string): Promise<string> => {
+    const [name = "", op = "", hang] = path.split("/");
     const s = statsOf(name, op);
     if (hang === "hang") {
       s.hanging++;
       await new Promise<void>((resolve) => waiting.add(resolve));
       s.hanging--;
-      return new Response("released");
+      return "released";
     }
     s.calls++;
     const fault = faultOf(name, op);
     if (fault !== "ok" && fault !== "hang") s.rejected++;
-    return new Response(fault);
+    return fault;
   };
 
   return {
-    helper: {
-      name: helperName,
-      modules: true,
-      script: SCRIPT,
-      kvNamespaces: { INNER: "incidents" },
-      serviceBindings: { CONTROL: control },
-    },
+    helper: faultHelper({ name: helperName, script: SCRIPT, answer, bindings: { kvNamespaces: { INNER: "incidents" } } }),
     binding: (name) => ({ scriptName: helperName, bindings: { NAME: name } }),
     set: (name, op, fault) => void faults.set(`${name}/${op}`, fault),
     stats: (name, op) => ({ ...statsOf(name, op) }),

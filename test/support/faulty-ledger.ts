@@ -10,7 +10,7 @@
  *   startHarness([{ name: "flaky", ..., ledger: ledger.binding }], [ledger.helper]);
  *   ledger.set("reject");
  */
-import { COMPATIBILITY_DATE } from "./admin-worker";
+import { faultHelper } from "./fault-control";
 import type { WorkerOptions } from "./miniflare";
 
 export type LedgerFault = "ok" | "reject" | "ack-lost";
@@ -28,7 +28,7 @@ const SCRIPT = `
 import { DurableObject } from "cloudflare:workers";
 export class FaultyLedger extends DurableObject {
   async record(batches) {
-    const fault = await (await this.env.CONTROL.fetch("http://control/")).text();
+    const fault = await askTest(this.env, "");
     if (fault === "reject") throw new Error("Durable Object is unreachable (test fault)");
     const ack = await this.env.INNER.get(this.env.INNER.idFromName("zone")).record(batches);
     if (fault === "ack-lost") throw new Error("Network connection lost after delivery (test fault)");
@@ -42,25 +42,24 @@ export function faultyLedger(owner: string, name: string): FaultyLedger {
   let fault: LedgerFault = "ok";
   const stats = { calls: 0, rejected: 0, ackLost: 0 };
   const helperName = `${name}-faulty-ledger`;
-  const control = async (): Promise<Response> => {
+  const answer = (): string => {
     stats.calls++;
     if (fault === "reject") stats.rejected++;
     if (fault === "ack-lost") stats.ackLost++;
-    return new Response(fault);
+    return fault;
   };
   return {
-    helper: {
+    helper: faultHelper({
       name: helperName,
-      modules: true,
       script: SCRIPT,
-      // RPC to the real ledger needs a compatibility date that has it.
-      compatibilityDate: COMPATIBILITY_DATE,
-      durableObjects: {
-        SELF: { className: "FaultyLedger", useSQLite: true },
-        INNER: { className: "IncidentLedger", scriptName: owner, useSQLite: true },
+      answer,
+      bindings: {
+        durableObjects: {
+          SELF: { className: "FaultyLedger", useSQLite: true },
+          INNER: { className: "IncidentLedger", scriptName: owner, useSQLite: true },
+        },
       },
-      serviceBindings: { CONTROL: control },
-    } as WorkerOptions,
+    }),
     binding: { className: "FaultyLedger", scriptName: helperName, useSQLite: true },
     set: (f) => void (fault = f),
     stats: () => ({ ...stats }),
