@@ -47,7 +47,12 @@ export async function forwardToAdmin(c: Context<{ Bindings: Env }>): Promise<Res
   }
 }
 
-/** Hands requests under `adminPath` to the admin Worker; everything else goes on. */
-export function adminGate(adminPath: string): MiddlewareHandler<{ Bindings: Env }> {
+/**
+ * Hands requests under `adminPath` to the admin Worker; everything else goes to `then` (default:
+ * on down the chain). `then` is called directly rather than registered after it: every visitor's
+ * request passes here, and one middleware layer less is one dispatch less for each of them.
+ */
+export function adminGate(adminPath: string, then?: MiddlewareHandler<{ Bindings: Env }>): MiddlewareHandler<{ Bindings: Env }> {
+  if (then) return (c, next) => (isAdminPath(c.req.path, adminPath) ? forwardToAdmin(c) : then(c, next));
   return (c, next) => (isAdminPath(c.req.path, adminPath) ? forwardToAdmin(c) : next());
 }

@@ -7,7 +7,7 @@ import { Hono } from "hono/tiny";
 import { adminGate } from "./admin-forward";
 import { type AdminRoute, adminRouteOf, type Config, loadConfig } from "./config";
 import { DEFAULT_INCIDENTS, errorPages } from "./error-pages";
-import { maintenance } from "./maintenance";
+import { maintenance, type MaintenanceOptions } from "./maintenance";
 import { recoveringProxy } from "./retry";
 import { generateRayId } from "../core/ray";
 import { fallbackResponse } from "./render/respond";
@@ -31,26 +31,29 @@ export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindi
     if (zone) throw err;
     return c.body(null, 500);
   });
-  // Before errorPages: the owner's requests never reach the origin and are never recorded.
-  if (config.admin) app.use(adminGate(config.admin.path));
   // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
   const r = config.resilience;
-  if (maintenanceStore && r.maintenanceCheckMs > 0) {
-    app.use(
-      maintenance({
-        checkMs: r.maintenanceCheckMs,
-        allowIps: r.maintenanceAllowIps,
-        adminPath: config.admin?.path ?? null,
-        binding: config.errorPages.incidents === false ? DEFAULT_INCIDENTS.binding : (config.errorPages.incidents?.binding ?? DEFAULT_INCIDENTS.binding),
-        defaultLocale: config.errorPages.defaultLocale ?? "en",
-        ...(config.errorPages.brand ? { brand: config.errorPages.brand } : {}),
-        ...(r.statusPageUrl ? { statusPageUrl: r.statusPageUrl } : {}),
-      }),
-    );
-  }
+  const gate = maintenanceStore && r.maintenanceCheckMs > 0 ? maintenance(maintenanceOptions(config)) : undefined;
+  // Before errorPages too: the owner's requests never reach the origin and are never recorded.
+  if (config.admin) app.use(adminGate(config.admin.path, gate));
+  else if (gate) app.use(gate);
   app.use(errorPages({ ...config.errorPages, rethrowFaults: zone }));
   app.all("*", recoveringProxy(config.proxy, r.retry));
   return app;
+}
+
+function maintenanceOptions(config: Config): MaintenanceOptions {
+  const r = config.resilience;
+  const incidents = config.errorPages.incidents;
+  return {
+    checkMs: r.maintenanceCheckMs,
+    allowIps: r.maintenanceAllowIps,
+    adminPath: config.admin?.path ?? null,
+    binding: (incidents === false ? undefined : incidents?.binding) ?? DEFAULT_INCIDENTS.binding,
+    defaultLocale: config.errorPages.defaultLocale ?? "en",
+    ...(config.errorPages.brand ? { brand: config.errorPages.brand } : {}),
+    ...(r.statusPageUrl ? { statusPageUrl: r.statusPageUrl } : {}),
+  };
 }
 
 /** Marks our own pass-through, so a request that comes back to this Worker is not sent round again. */

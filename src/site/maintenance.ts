@@ -27,6 +27,11 @@ export interface MaintenanceOptions {
 
 type Read = Promise<MaintenanceRecord | null>;
 
+/** Where a background read is handed, so it outlives the request that started it: the request's ExecutionContext. */
+export interface Background {
+  waitUntil(work: Promise<unknown>): void;
+}
+
 /** The flag as this isolate last read it; `untilMs` is checked on every request, so it ends on time. */
 export class MaintenanceGate {
   #record: MaintenanceRecord | null = null;
@@ -38,9 +43,13 @@ export class MaintenanceGate {
   constructor(private readonly checkMs: number) {}
 
   /** The record in force, or a read to wait for (the first request of an isolate only). */
-  current(kv: KVNamespace, nowMs: number, background: (work: Promise<unknown>) => void): MaintenanceRecord | null | Read {
+  current(kv: KVNamespace, nowMs: number, background: Background | undefined): MaintenanceRecord | null | Read {
     if (!this.#known) return this.#loading ?? this.#load(kv);
-    if (nowMs >= this.#freshUntil && !this.#loading) background(this.#load(kv));
+    if (nowMs >= this.#freshUntil && !this.#loading) {
+      const read = this.#load(kv);
+      // Without an execution context (app.request() in unit tests) the read still completes.
+      background?.waitUntil(read);
+    }
     return this.#record !== null && this.#untilMs > nowMs ? this.#record : null;
   }
 
@@ -122,14 +131,13 @@ async function isOwner(c: Context<{ Bindings: Env }>, adminPath: string): Promis
   }
 }
 
-function background(c: Context): (work: Promise<unknown>) => void {
-  return (work) => {
-    try {
-      c.executionCtx.waitUntil(work);
-    } catch {
-      // no execution context (app.request() in unit tests): the read still completes
-    }
-  };
+/** The request's ExecutionContext, read without allocating: Hono's getter throws where there is none. */
+function executionContextOf(c: Context): Background | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The middleware; register it after the admin route and before errorPages. */
@@ -163,7 +171,7 @@ export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bi
   return function maintenanceGate(c, next) {
     const kv = (c.env as unknown as Record<string, unknown> | undefined)?.[options.binding] as KVNamespace | undefined;
     if (!kv) return next();
-    const state = gate.current(kv, Date.now(), background(c));
+    const state = gate.current(kv, Date.now(), executionContextOf(c));
     if (state === null) return next();
     if (state instanceof Promise) return state.then((record) => (record ? decide(c, next, record) : next()));
     return decide(c, next, state);

@@ -30,14 +30,60 @@ export class OriginFetchError extends Error {
   }
 }
 
+/** Where `url`'s path starts: after `scheme://authority`. A request URL always has both. */
+const pathStart = (url: string): number => {
+  const at = url.indexOf("/", url.indexOf("//") + 2);
+  return at === -1 ? url.length : at;
+};
+
+/** `originUrl` without its trailing slash, query or fragment: what request paths are appended to. */
+const baseOf = (originUrl: URL): string => originUrl.origin + (originUrl.pathname.endsWith("/") ? originUrl.pathname.slice(0, -1) : originUrl.pathname);
+
+/**
+ * `base` + the path and query of `requestUrl` (a serialized URL, as a Request's always is), as
+ * sent: an empty query's `?` is kept, the fragment is not.
+ */
+function joined(requestUrl: string, base: string, start = pathStart(requestUrl)): string {
+  const hash = requestUrl.indexOf("#", start);
+  return base + (hash === -1 ? requestUrl.slice(start) : requestUrl.slice(start, hash));
+}
+
 /** The URL the origin is asked for: `originUrl`'s scheme, host and base path, the request's path and query. */
 export function originUrlFor(requestUrl: URL, originUrl: URL | undefined): URL {
-  if (!originUrl) return requestUrl;
-  const target = new URL(originUrl);
-  const base = target.pathname.endsWith("/") ? target.pathname.slice(0, -1) : target.pathname;
-  target.pathname = base + requestUrl.pathname;
-  target.search = requestUrl.search;
-  return target;
+  return originUrl ? new URL(joined(requestUrl.href, baseOf(originUrl))) : requestUrl;
+}
+
+/**
+ * What every request to one origin shares, worked out once per options object, so a request's
+ * target is a string join: the runtime hands a Worker its URL already parsed and serialized.
+ */
+interface Route {
+  /** {@link baseOf} `originUrl`; undefined: the request's own URL. */
+  readonly base: string | undefined;
+  /** `originUrl`'s host[:port], compared with the request's to know when to add X-Forwarded-*. */
+  readonly host: string | undefined;
+}
+
+const routes = new WeakMap<ProxyOptions, Route>();
+
+function routeOf(options: ProxyOptions): Route {
+  let route = routes.get(options);
+  if (!route) {
+    const o = options.originUrl;
+    route = o ? { base: baseOf(o), host: o.host } : { base: undefined, host: undefined };
+    routes.set(options, route);
+  }
+  return route;
+}
+
+/** The target as a string, and the visitor's host when it is not the origin's (it then goes in X-Forwarded-Host). */
+function targetOf(requestUrl: string, route: Route): { readonly target: string; readonly visitorHost?: string } {
+  if (route.base === undefined) return { target: requestUrl };
+  const start = pathStart(requestUrl);
+  const target = joined(requestUrl, route.base, start);
+  // A Request's URL never carries credentials (the constructor refuses them): this is host[:port].
+  const host = requestUrl.slice(requestUrl.indexOf("//") + 2, start);
+  return host === route.host ? { target } : { target, visitorHost: host };
 }
 
 /**
@@ -45,12 +91,12 @@ export function originUrlFor(requestUrl: URL, originUrl: URL | undefined): URL {
  * a `Request` of our own first costs a copy per request. Headers are only copied when the origin is
  * on another host and needs to learn the visitor's; the runtime copies them natively otherwise.
  */
-function forwardedInit(request: Request, incoming: URL, target: URL, signal: AbortSignal): RequestInit {
+function forwardedInit(request: Request, requestUrl: string, visitorHost: string | undefined, signal: AbortSignal): RequestInit {
   let headers = request.headers;
-  if (target.host !== incoming.host) {
+  if (visitorHost !== undefined) {
     headers = new Headers(headers);
-    headers.set("x-forwarded-host", incoming.host);
-    headers.set("x-forwarded-proto", incoming.protocol.slice(0, -1));
+    headers.set("x-forwarded-host", visitorHost);
+    headers.set("x-forwarded-proto", requestUrl.slice(0, requestUrl.indexOf(":")));
   }
   return { method: request.method, headers, body: request.body, redirect: "manual", signal };
 }
@@ -60,19 +106,19 @@ function forwardedInit(request: Request, incoming: URL, target: URL, signal: Abo
  * rejects with {@link OriginFetchError} when no response headers arrive.
  */
 export async function fetchOrigin(request: Request, options: ProxyOptions = {}): Promise<Response> {
-  const incoming = new URL(request.url);
-  const target = originUrlFor(incoming, options.originUrl);
+  const requestUrl = request.url;
+  const { target, visitorHost } = targetOf(requestUrl, routeOf(options));
   const timeoutMs = options.timeoutMs ?? 100_000;
   // Only the wait for headers is bounded: the body may legitimately stream for much longer.
   const controller = new AbortController();
   // Outside the try: a fault here is the Worker's own, not the origin's failure.
-  const init = forwardedInit(request, incoming, target, controller.signal);
+  const init = forwardedInit(request, requestUrl, visitorHost, controller.signal);
   const timer = setTimeout(() => controller.abort(new DOMException("origin timeout", "TimeoutError")), timeoutMs);
   const started = Date.now();
   try {
     return await (options.fetch ?? fetch)(target, init);
   } catch (cause) {
-    throw new OriginFetchError(target, controller.signal.aborted, Date.now() - started, { cause }, timeoutMs);
+    throw new OriginFetchError(new URL(target), controller.signal.aborted, Date.now() - started, { cause }, timeoutMs);
   } finally {
     clearTimeout(timer);
   }

@@ -142,15 +142,20 @@ async function recover(request: Request, first: Outcome, firstMs: number, option
 
 /**
  * Fetches like {@link fetchOrigin}, recovering from a failed connection for requests that may be
- * sent again. The healthy path is the plain fetch and one status check.
+ * sent again. The healthy path is the plain fetch and one status check: whether the request may
+ * be sent twice is only asked once it failed.
  */
-export function fetchWithRecovery(request: Request, options: ProxyOptions, retry: RetryOptions): Promise<Response> {
-  if (!mayRetry(request)) return fetchOrigin(request, options);
+export async function fetchWithRecovery(request: Request, options: ProxyOptions, retry: RetryOptions): Promise<Response> {
   const started = Date.now();
-  return fetchOrigin(request, options).then(
-    (res) => (CONNECT_STATUSES.has(res.status) ? recover(request, { res }, Date.now() - started, options, retry, started) : res),
-    (err: unknown) => (failedBeforeResponse(err) ? recover(request, { err }, Date.now() - started, options, retry, started) : Promise.reject(err)),
-  );
+  let res: Response;
+  try {
+    res = await fetchOrigin(request, options);
+  } catch (err) {
+    if (failedBeforeResponse(err) && mayRetry(request)) return recover(request, { err }, Date.now() - started, options, retry, started);
+    throw err;
+  }
+  if (CONNECT_STATUSES.has(res.status) && mayRetry(request)) return recover(request, { res }, Date.now() - started, options, retry, started);
+  return res;
 }
 
 /** The proxy handler with recovery; the plain {@link proxy} when both retry and backup are off. */

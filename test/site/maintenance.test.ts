@@ -45,19 +45,19 @@ describe("the maintenance flag in an isolate", () => {
     const { kv, binding } = countingKv();
     const gate = new MaintenanceGate(10_000);
     const background: Promise<unknown>[] = [];
-    const first = gate.current(binding, now, (p) => background.push(p));
+    const first = gate.current(binding, now, { waitUntil: (p) => void background.push(p) });
     expect(first).toBeInstanceOf(Promise);
     expect(await first).toBeNull();
-    for (let i = 0; i < 100; i++) expect(gate.current(binding, now + i, (p) => background.push(p))).toBeNull();
+    for (let i = 0; i < 100; i++) expect(gate.current(binding, now + i, { waitUntil: (p) => void background.push(p) })).toBeNull();
     expect(kv.reads).toBe(1);
     expect(background).toHaveLength(0);
     kv.value = JSON.stringify(maintenanceRecord({ until: "1h" }, now));
     // Past the interval: this request is still answered from memory, the read happens beside it.
-    expect(gate.current(binding, Date.now() + 10_001, (p) => background.push(p))).toBeNull();
+    expect(gate.current(binding, Date.now() + 10_001, { waitUntil: (p) => void background.push(p) })).toBeNull();
     expect(background).toHaveLength(1);
     await Promise.all(background);
     expect(kv.reads).toBe(2);
-    expect(gate.current(binding, Date.now() + 10_002, () => undefined)).toMatchObject({ v: 1 });
+    expect(gate.current(binding, Date.now() + 10_002, undefined)).toMatchObject({ v: 1 });
   });
 
   it("ends by itself at until, without a read", async () => {
@@ -69,9 +69,9 @@ describe("the maintenance flag in an isolate", () => {
     const realNow = Date.now;
     Date.now = () => Date.parse("2026-05-01T12:30:00Z");
     try {
-      expect(await gate.current(binding, Date.now(), () => undefined)).toMatchObject({ until: record.until });
-      expect(gate.current(binding, Date.parse("2026-05-01T12:59:59Z"), () => undefined)).not.toBeNull();
-      expect(gate.current(binding, Date.parse("2026-05-01T13:00:00Z"), () => undefined)).toBeNull();
+      expect(await gate.current(binding, Date.now(), undefined)).toMatchObject({ until: record.until });
+      expect(gate.current(binding, Date.parse("2026-05-01T12:59:59Z"), undefined)).not.toBeNull();
+      expect(gate.current(binding, Date.parse("2026-05-01T13:00:00Z"), undefined)).toBeNull();
     } finally {
       Date.now = realNow;
     }
@@ -82,6 +82,6 @@ describe("the maintenance flag in an isolate", () => {
     const { kv, binding } = countingKv();
     kv.fail = true;
     const gate = new MaintenanceGate(1000);
-    expect(await gate.current(binding, now, () => undefined)).toBeNull();
+    expect(await gate.current(binding, now, undefined)).toBeNull();
   });
 });

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { fetchOrigin, OriginFetchError, originUrlFor } from "../../src/site/proxy";
+
+/** What fetchOrigin hands the runtime's fetch, captured instead of sent. */
+async function sent(requestUrl: string, originUrl?: string, init: RequestInit = {}) {
+  let seen: { target: string; headers: Headers } | undefined;
+  const capture = (async (input: RequestInfo | URL, i?: RequestInit) => {
+    seen = { target: String(input), headers: new Headers(i?.headers) };
+    return new Response("ok");
+  }) as typeof fetch;
+  await fetchOrigin(new Request(requestUrl, init), { ...(originUrl ? { originUrl: new URL(originUrl) } : {}), fetch: capture });
+  if (!seen) throw new Error("fetch was not called");
+  return seen;
+}
+
+const REQUESTS = [
+  "https://shop.example/",
+  "https://shop.example/a/b?c=1&d=%20",
+  "https://shop.example/%E2%82%AC/x%2Fy?q=%ED%95%9C",
+  "https://shop.example:8443/p?",
+  "http://127.0.0.1:8787/ok?x=1#frag",
+  "https://shop.example//double//slashes",
+  "https://shop.example/trailing/",
+];
+const ORIGINS = ["http://127.0.0.1:9000", "http://127.0.0.1:9000/", "https://origin.example/base", "https://origin.example/base/", "http://[::1]:8080/x/?ignored=1", "https://shop.example"];
+
+/** The same join done with URL objects and their setters: the origin's base path, then the request's path and query. */
+function byUrlObjects(requestUrl: string, originUrl: string): string {
+  const req = new URL(requestUrl);
+  const target = new URL(originUrl);
+  target.pathname = target.pathname.replace(/\/$/, "") + req.pathname;
+  target.search = req.search;
+  target.hash = "";
+  // The setters drop an empty query's "?", which the visitor did send: it is kept.
+  return target.href + (req.search === "" && /^[^#]*\?(#|$)/.test(requestUrl) ? "?" : "");
+}
+
+describe("the origin's URL, joined as strings", () => {
+  it.each(ORIGINS)("is what URL objects give for every request shape, origin %s", async (origin) => {
+    for (const url of REQUESTS) {
+      const { target } = await sent(url, origin);
+      expect(target, url).toBe(byUrlObjects(url, origin));
+      expect(originUrlFor(new URL(url), new URL(origin)).href, url).toBe(target);
+    }
+  });
+
+  it("keeps the base path, the request's encoding and an empty query as sent", async () => {
+    expect((await sent("https://shop.example/%E2%82%AC?q=%20", "https://origin.example/base/")).target).toBe("https://origin.example/base/%E2%82%AC?q=%20");
+    expect((await sent("https://shop.example/p?", "http://127.0.0.1:9000")).target).toBe("http://127.0.0.1:9000/p?");
+    expect((await sent("https://shop.example/p#frag", "http://127.0.0.1:9000")).target).toBe("http://127.0.0.1:9000/p");
+  });
+
+  it("without ORIGIN_URL the request's own URL is fetched", async () => {
+    for (const url of REQUESTS) expect(new URL((await sent(url)).target).href.replace(/#.*/, "")).toBe(new URL(url).href.replace(/#.*/, ""));
+  });
+
+  it("adds X-Forwarded-Host/-Proto only when the origin is on another host", async () => {
+    const other = await sent("https://shop.example:8443/p", "http://127.0.0.1:9000");
+    expect(other.headers.get("x-forwarded-host")).toBe("shop.example:8443");
+    expect(other.headers.get("x-forwarded-proto")).toBe("https");
+    const same = await sent("https://shop.example/p", "https://shop.example/");
+    expect(same.headers.has("x-forwarded-host")).toBe(false);
+    expect((await sent("https://shop.example/p")).headers.has("x-forwarded-host")).toBe(false);
+  });
+
+  it("a failed fetch names the target it tried, with the runtime's error as the cause", async () => {
+    const cause = new Error("Network connection lost.");
+    const failing = (async () => {
+      throw cause;
+    }) as typeof fetch;
+    const err = await fetchOrigin(new Request("https://shop.example/a?b=1"), { originUrl: new URL("http://127.0.0.1:9/base"), fetch: failing }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OriginFetchError);
+    expect((err as OriginFetchError).origin.href).toBe("http://127.0.0.1:9/base/a?b=1");
+    expect((err as OriginFetchError).cause).toBe(cause);
+    expect((err as OriginFetchError).timedOut).toBe(false);
+  });
+});
