@@ -262,7 +262,7 @@ function unreadResponse(res: Response, elapsedMs: number): ResponseObservation {
 function keepCopy(c: Context, copies: LastGoodCopies, res: Response): void {
   const ctx = executionContext(c);
   if (!ctx) return;
-  const kept = copies.keep(c.req.raw, res, (work) => ctx.waitUntil(work), Date.now());
+  const kept = copies.keep(c.req.raw, res, ctx, Date.now());
   if (kept === res) return;
   c.res = undefined;
   c.res = kept;

@@ -27,11 +27,6 @@ export interface MaintenanceOptions {
 
 type Read = Promise<MaintenanceRecord | null>;
 
-/** Where a background read is handed, so it outlives the request that started it: the request's ExecutionContext. */
-export interface Background {
-  waitUntil(work: Promise<unknown>): void;
-}
-
 /** The flag as this isolate last read it; `untilMs` is checked on every request, so it ends on time. */
 export class MaintenanceGate {
   #record: MaintenanceRecord | null = null;
@@ -43,7 +38,7 @@ export class MaintenanceGate {
   constructor(private readonly checkMs: number) {}
 
   /** The record in force, or a read to wait for (the first request of an isolate only). */
-  current(kv: KVNamespace, nowMs: number, background: Background | undefined): MaintenanceRecord | null | Read {
+  current(kv: KVNamespace, nowMs: number, background: Pick<ExecutionContext, "waitUntil"> | undefined): MaintenanceRecord | null | Read {
     if (!this.#known) return this.#loading ?? this.#load(kv);
     if (nowMs >= this.#freshUntil && !this.#loading) {
       const read = this.#load(kv);
@@ -132,7 +127,7 @@ async function isOwner(c: Context<{ Bindings: Env }>, adminPath: string): Promis
 }
 
 /** The request's ExecutionContext, read without allocating: Hono's getter throws where there is none. */
-function executionContextOf(c: Context): Background | undefined {
+function executionContextOf(c: Context): Pick<ExecutionContext, "waitUntil"> | undefined {
   try {
     return c.executionCtx;
   } catch {

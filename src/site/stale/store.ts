@@ -32,7 +32,7 @@ function capped(body: ReadableStream<Uint8Array>, max: number): ReadableStream<U
 
 export class LastGoodCopies {
   readonly #paths: RegExp;
-  /** Key → when the next copy of it may be taken, in this isolate. */
+  /** Request URL → when it is next looked at for a copy, in this isolate. */
   readonly #next = new Map<string, number>();
 
   constructor(
@@ -49,25 +49,35 @@ export class LastGoodCopies {
 
   /**
    * On a healthy answer: the response to hand the visitor, with a copy taken alongside when the
-   * page may be kept and this URL was not copied within the refresh interval.
+   * page may be kept. Each URL is looked at once per refresh interval in an isolate, kept or not,
+   * so the requests in between cost one map lookup; only the request's own credentials (which
+   * differ from one visitor to the next) are checked every time a look is due.
    */
-  keep(request: Request, response: Response, waitUntil: (work: Promise<unknown>) => void, nowMs: number): Response {
-    if (request.method !== "GET") return response;
-    const url = new URL(request.url);
-    if (!this.qualifies(request, url) || unkeepable(response, this.options.maxBytes) !== null) return response;
-    const cache = this.cache();
-    if (!cache || !response.body) return response;
-    const key = copyKey(url);
-    const next = this.#next.get(key);
+  keep(request: Request, response: Response, background: Pick<ExecutionContext, "waitUntil">, nowMs: number): Response {
+    if (request.method !== "GET" || !response.body) return response;
+    const href = request.url;
+    const next = this.#next.get(href);
     if (next !== undefined && next > nowMs) return response;
-    if (this.#next.size >= MAX_RECENT) this.#next.clear();
-    this.#next.set(key, nowMs + this.options.refreshS * 1000);
+    const url = new URL(href);
+    if (!this.qualifies(request, url)) {
+      // A path outside STALE_PATHS never qualifies: no need to look again before the interval.
+      if (!this.#paths.test(url.pathname)) this.#remember(href, nowMs);
+      return response;
+    }
+    this.#remember(href, nowMs);
+    const cache = this.cache();
+    if (!cache || unkeepable(response, this.options.maxBytes) !== null || !response.body) return response;
     const [visitor, copy] = response.body.tee();
-    waitUntil(this.#put(cache, key, response.headers, copy, nowMs));
+    background.waitUntil(this.#put(cache, copyKey(url), href, response.headers, copy, nowMs));
     return new Response(visitor, response);
   }
 
-  async #put(cache: Cache, key: string, source: Headers, body: ReadableStream<Uint8Array>, nowMs: number): Promise<void> {
+  #remember(href: string, nowMs: number): void {
+    if (this.#next.size >= MAX_RECENT) this.#next.clear();
+    this.#next.set(href, nowMs + this.options.refreshS * 1000);
+  }
+
+  async #put(cache: Cache, key: string, href: string, source: Headers, body: ReadableStream<Uint8Array>, nowMs: number): Promise<void> {
     const headers = new Headers();
     for (const name of KEPT_HEADERS) {
       const value = source.get(name);
@@ -80,7 +90,7 @@ export class LastGoodCopies {
       await cache.put(key, new Response(capped(body, this.options.maxBytes), { status: 200, headers }));
     } catch (err) {
       // Too large, a broken body, or a cache that refused: there is simply no new copy.
-      this.#next.delete(key);
+      this.#next.delete(href);
       console.warn(JSON.stringify({ msg: "last good copy not kept", error: err instanceof Error ? err.message : String(err) }));
     }
   }

@@ -26,7 +26,7 @@ function setup(options = {}) {
   const mem = memoryCache();
   const copies = new LastGoodCopies({ ...DEFAULT_STALE, paths: ["/*"], ...options }, () => mem.cache);
   const work: Promise<unknown>[] = [];
-  const keep = (req: Request, res: Response, now: number) => copies.keep(req, res, (p) => work.push(p), now);
+  const keep = (req: Request, res: Response, now: number) => copies.keep(req, res, { waitUntil: (p) => void work.push(p) }, now);
   return { mem, copies, keep, settle: () => Promise.all(work.splice(0)) };
 }
 
@@ -48,6 +48,23 @@ describe("taking copies", () => {
     await keep(get("/other"), page(), 61_000).text();
     await settle();
     expect(mem.puts()).toBe(3);
+  });
+
+  it("looks at a URL once per interval, kept or not; a visitor's credentials do not use the look up", async () => {
+    const { mem, keep, settle } = setup({ refreshS: 60 });
+    const privatePage = () => new Response("x", { headers: { "content-type": "text/html", "cache-control": "private" } });
+    await keep(get(), privatePage(), 1000).text();
+    await keep(get(), page(), 2000).text(); // within the interval of the look that found it private
+    await settle();
+    expect(mem.puts()).toBe(0);
+    await keep(get(), page(), 61_001).text();
+    await settle();
+    expect(mem.puts()).toBe(1);
+    const signedIn = new Request("https://shop.example.com/q", { headers: { authorization: "Bearer x" } });
+    await keep(signedIn, page(), 1000).text();
+    await keep(get("/q"), page(), 1001).text();
+    await settle();
+    expect(mem.puts()).toBe(2);
   });
 
   it("leaves an answer it may not keep untouched: the same object, no tee", () => {
