@@ -91,37 +91,46 @@ function targetOf(requestUrl: string, route: Route): { readonly target: string; 
  * a `Request` of our own first costs a copy per request. Headers are only copied when the origin is
  * on another host and needs to learn the visitor's; the runtime copies them natively otherwise.
  */
-function forwardedInit(request: Request, requestUrl: string, visitorHost: string | undefined, signal: AbortSignal): RequestInit {
+function forwardedInit(request: Request, requestUrl: string, visitorHost: string | undefined): RequestInit {
   let headers = request.headers;
   if (visitorHost !== undefined) {
     headers = new Headers(headers);
     headers.set("x-forwarded-host", visitorHost);
     headers.set("x-forwarded-proto", requestUrl.slice(0, requestUrl.indexOf(":")));
   }
-  return { method: request.method, headers, body: request.body, redirect: "manual", signal };
+  return { method: request.method, headers, body: request.body, redirect: "manual" };
 }
+
+const TIMED_OUT = Symbol("origin timeout");
 
 /**
  * Fetches `request` from the origin. Resolves with the origin's response exactly as sent;
  * rejects with {@link OriginFetchError} when no response headers arrive.
+ *
+ * Only the wait for headers is bounded (the body may legitimately stream for much longer), and
+ * it is bounded by a race, not an AbortSignal: a signal handed to fetch and a timer cleared on
+ * every answer are most of what a Worker costs per request beyond the fetch itself, and every
+ * visitor's request pays them. The runtime drops a request's pending timers, and cancels its
+ * unfinished subrequests, once the request and its `waitUntil` work are done, so neither the
+ * timer nor a fetch given up on outlives the visitor's answer by more than that.
  */
 export async function fetchOrigin(request: Request, options: ProxyOptions = {}): Promise<Response> {
   const requestUrl = request.url;
   const { target, visitorHost } = targetOf(requestUrl, routeOf(options));
   const timeoutMs = options.timeoutMs ?? 100_000;
-  // Only the wait for headers is bounded: the body may legitimately stream for much longer.
-  const controller = new AbortController();
   // Outside the try: a fault here is the Worker's own, not the origin's failure.
-  const init = forwardedInit(request, requestUrl, visitorHost, controller.signal);
-  const timer = setTimeout(() => controller.abort(new DOMException("origin timeout", "TimeoutError")), timeoutMs);
+  const init = forwardedInit(request, requestUrl, visitorHost);
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => setTimeout(resolve, timeoutMs, TIMED_OUT));
   const started = Date.now();
+  let answer: Response | typeof TIMED_OUT;
   try {
-    return await (options.fetch ?? fetch)(target, init);
+    answer = await Promise.race([(options.fetch ?? fetch)(target, init), deadline]);
   } catch (cause) {
-    throw new OriginFetchError(new URL(target), controller.signal.aborted, Date.now() - started, { cause }, timeoutMs);
-  } finally {
-    clearTimeout(timer);
+    throw new OriginFetchError(new URL(target), false, Date.now() - started, { cause }, timeoutMs);
   }
+  if (answer !== TIMED_OUT) return answer;
+  const cause = new DOMException("origin sent no response headers in time", "TimeoutError");
+  throw new OriginFetchError(new URL(target), true, Date.now() - started, { cause }, timeoutMs);
 }
 
 /** A Hono handler that answers every request from the origin. */

@@ -1,6 +1,8 @@
 /**
  * The Worker in workerd in front of real loopback origins: healthy traffic passes untouched.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOrigins } from "../../demo/origin.mjs";
 import { type RunningWorkers, startWorkers } from "../support/worker";
@@ -8,14 +10,35 @@ import { type RunningWorkers, startWorkers } from "../support/worker";
 let origins: Awaited<ReturnType<typeof startOrigins>>;
 let w: RunningWorkers;
 const BASE = "https://shop.example.com";
+/** Sends its headers at once, then one chunk every 400 ms for 2.4 s: a body slower than the header timeout. */
+let slowBody: Server;
+const CHUNKS = 6;
 
 beforeAll(async () => {
   origins = await startOrigins();
-  w = await startWorkers([{ name: "main", vars: { ORIGIN_URL: origins.http, ORIGIN_TIMEOUT_MS: "3000" } }]);
+  slowBody = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain" });
+    let sent = 0;
+    const tick = setInterval(() => {
+      res.write(`chunk ${sent}\n`);
+      if (++sent === CHUNKS) {
+        clearInterval(tick);
+        res.end();
+      }
+    }, 400);
+    res.on("close", () => clearInterval(tick));
+  });
+  await new Promise<void>((resolve) => slowBody.listen(0, "127.0.0.1", resolve));
+  const slow = `http://127.0.0.1:${(slowBody.address() as AddressInfo).port}`;
+  w = await startWorkers([
+    { name: "main", vars: { ORIGIN_URL: origins.http, ORIGIN_TIMEOUT_MS: "3000" } },
+    { name: "slow", vars: { ORIGIN_URL: slow, ORIGIN_TIMEOUT_MS: "1000" } },
+  ]);
 });
 afterAll(async () => {
   await w?.close();
   await origins?.close();
+  await new Promise((resolve) => slowBody?.close(resolve));
 });
 
 const get = (path: string, init?: RequestInit) => w.fetch("main", BASE + path, init);
@@ -63,6 +86,13 @@ describe("pass-through", () => {
     const res = await get("/ok", { method: "HEAD" });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("");
+  });
+
+  it("bounds only the wait for headers: a body streaming for longer than ORIGIN_TIMEOUT_MS arrives whole", async () => {
+    const res = await w.fetch("slow", `${BASE}/download`);
+    expect(res.status).toBe(200);
+    const expected = Array.from({ length: CHUNKS }, (_, i) => `chunk ${i}\n`).join("");
+    expect(await res.text()).toBe(expected);
   });
 
   it("streams a large body through intact", async () => {

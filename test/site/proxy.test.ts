@@ -74,4 +74,13 @@ describe("the origin's URL, joined as strings", () => {
     expect((err as OriginFetchError).cause).toBe(cause);
     expect((err as OriginFetchError).timedOut).toBe(false);
   });
+
+  it("gives up on headers after timeoutMs: a timed-out OriginFetchError with a TimeoutError cause", async () => {
+    const never = (() => new Promise<Response>(() => undefined)) as typeof fetch;
+    const err = await fetchOrigin(new Request("https://shop.example/slow"), { originUrl: new URL("http://127.0.0.1:9"), timeoutMs: 50, fetch: never }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OriginFetchError);
+    expect((err as OriginFetchError).timedOut).toBe(true);
+    expect((err as OriginFetchError).timeoutMs).toBe(50);
+    expect(((err as OriginFetchError).cause as Error).name).toBe("TimeoutError");
+  });
 });
