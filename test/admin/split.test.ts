@@ -34,9 +34,10 @@ function siteApp(admin?: (request: Request) => Promise<Response>, vars: Record<s
     proxy: {
       ...config.proxy,
       originUrl: new URL("http://origin.test"),
-      fetch: (async (input: URL) => {
-        toOrigin.push(input.pathname);
-        return new Response("from the origin", { status: input.pathname.endsWith("/boom") ? 502 : 200 });
+      fetch: (async (input: string | URL) => {
+        const { pathname } = new URL(input);
+        toOrigin.push(pathname);
+        return new Response("from the origin", { status: pathname.endsWith("/boom") ? 502 : 200 });
       }) as typeof fetch,
     },
     errorPages: { ...config.errorPages, probe: false },

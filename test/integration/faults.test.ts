@@ -45,7 +45,7 @@ function nodeApp(origin: Origin, env: Record<string, unknown> | "default" = "def
     },
   };
   const app = createApp({
-    proxy: { originUrl: new URL("http://origin.test"), timeoutMs: 5000, fetch: ((input: URL, init: RequestInit) => origin(new Request(input, init))) as typeof fetch },
+    proxy: { originUrl: new URL("http://origin.test"), timeoutMs: 5000, fetch: ((input: string | URL, init: RequestInit) => origin(new Request(input, init))) as typeof fetch },
     errorPages: { probe: false },
     admin: null,
     resilience: { stale: null, retry: { retry: false, delayMs: 0 }, maintenanceCheckMs: 0, maintenanceAllowIps: [] },
