@@ -6,6 +6,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentRecord } from "../../src/core/incident";
 import { fixtureBytes } from "../fixtures/pages";
@@ -52,6 +53,10 @@ function startOrigin(): Promise<typeof origin> {
   const server = http.createServer((req, res) => {
     req.resume();
     const path = req.url ?? "/";
+    if (path === "/cf/502-gzip") {
+      res.writeHead(502, { ...JSON_TYPE, ...EDGE, "content-encoding": "gzip" }).end(zlib.gzipSync(SERVED["/cf/502"]!.body));
+      return;
+    }
     if (path === "/stream") {
       res.writeHead(500, JSON_TYPE);
       res.write(STREAM_HEAD);
@@ -113,6 +118,15 @@ describe("Cloudflare's structured JSON error, passed on", () => {
     expect(record).toMatchObject({ error_code: 502, error_category: "cloudflare", hop: "edge", kind: "edge_status", rule: "cf_structured_edge", format: "passthrough" });
     expect(record.sub_code).toBeUndefined();
     expect(record.evidence).toMatchObject({ source: "response", server: "cloudflare", bodyBytesRead: SERVED["/cf/502"]!.body.length });
+  });
+
+  it("gzip-encoded, as Cloudflare sends it: read through the encoding, and the client still gets the same JSON", async () => {
+    const ray = nextRay();
+    const res = await httpRequest(new URL(w.url), "/cf/502-gzip", { headers: { accept: "application/json", "accept-encoding": "gzip", "cf-ray": ray }, capMs: 20_000 });
+    expect(res.status).toBe(502);
+    const body = res.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(res.body) : res.body;
+    expect(body.equals(SERVED["/cf/502"]!.body)).toBe(true);
+    expect(await stored(ray)).toMatchObject({ hop: "edge", error_category: "cloudflare", rule: "cf_structured_edge", format: "passthrough", evidence: { contentEncoding: "gzip" } });
   });
 
   it("a 530 with error_code 1016: the client gets it byte for byte; the incident has hop edge and sub-code 1016 (rule sub_code_structured)", async () => {
