@@ -129,15 +129,24 @@ function shortPage(tags: readonly Tag[]): boolean {
   return titled && tags.some((t, i) => t.name === "center" && /^cloudflare(?:-nginx)?$/i.test(t.text) && tags[i - 1]?.name === "hr");
 }
 
-/** Cloudflare's structured error in JSON, or in Markdown with YAML front matter: its `error_category`, if it is one. */
-function structuredCategory(body: string): string | undefined {
+/** The fields of Cloudflare's structured error that decide: who it blames, and its code as sent. */
+interface StructuredError {
+  readonly category: string;
+  readonly code: string;
+}
+
+/**
+ * Cloudflare's structured error in JSON, or in Markdown with YAML front matter, if the body is one
+ * (`cloudflare_error: true`): read as data, so a code or a word in `type`, `detail` or the prose never counts.
+ */
+function structuredError(body: string): StructuredError | undefined {
   const text = body.trimStart();
   if (text.startsWith("{")) {
     try {
       const value: unknown = JSON.parse(text);
       if (!value || typeof value !== "object") return undefined;
-      const v = value as { cloudflare_error?: unknown; error_category?: unknown };
-      return v.cloudflare_error === true ? String(v.error_category ?? "") : undefined;
+      const v = value as { cloudflare_error?: unknown; error_category?: unknown; error_code?: unknown };
+      return v.cloudflare_error === true ? { category: String(v.error_category ?? ""), code: String(v.error_code ?? "") } : undefined;
     } catch {
       return undefined; // cut off by the prefix, or not JSON at all
     }
@@ -149,7 +158,7 @@ function structuredCategory(body: string): string | undefined {
     const m = /^([a-z_]+):\s*"?([^"]*?)"?\s*$/.exec(line);
     if (m?.[1] && m[2] !== undefined) fields.set(m[1], m[2]);
   }
-  return fields.get("cloudflare_error") === "true" ? (fields.get("error_category") ?? "") : undefined;
+  return fields.get("cloudflare_error") === "true" ? { category: fields.get("error_category") ?? "", code: fields.get("error_code") ?? "" } : undefined;
 }
 
 /** Markup by its first character, not by Content-Type: Cloudflare's own text is text/plain, but an origin's label can say anything. */
@@ -172,9 +181,9 @@ export function recognize(input: PageInput): PageVerdict {
     }
     if (shortPage(tags)) return { rule: "cf_short_page", side: "edge" };
   } else {
-    const category = structuredCategory(body);
-    if (category !== undefined) {
-      return category === "cloudflare" ? { rule: "cf_structured_edge", side: "edge" } : { rule: "cf_structured_origin", side: "origin" };
+    const structured = structuredError(body);
+    if (structured) {
+      return structured.category === "cloudflare" ? { rule: "cf_structured_edge", side: "edge" } : { rule: "cf_structured_origin", side: "origin" };
     }
     if (/^error code: \d{3,4}\s*$/.test(body.trim()) && isCloudflareServer(input.server)) return { rule: "cf_error_code_text", side: "edge" };
   }
@@ -182,12 +191,13 @@ export function recognize(input: PageInput): PageVerdict {
   return { rule: "origin_page", side: "origin" };
 }
 
-/** Where a 530's 1xxx code was found. */
-export type SubCodeForm = "span" | "title" | "text";
+/** Where a 530's 1xxx code was found: `structured` is the `error_code` field of Cloudflare's structured error. */
+export type SubCodeForm = "span" | "title" | "structured" | "text";
 
 /**
  * The 1xxx code of a 530 body: Cloudflare's HTML page (`<span class="cf-error-code">1033</span>`,
- * or the title `1033: Cloudflare Tunnel error`), else the plain-text and JSON forms.
+ * or the title `1033: Cloudflare Tunnel error`), its structured error's `error_code` (JSON or
+ * Markdown), else the plain-text forms (which also catch a structured body cut off by the prefix).
  */
 export function findSubCode(body: string): { code: number; form: SubCodeForm } | undefined {
   if (/^\s*</.test(body)) {
@@ -201,6 +211,8 @@ export function findSubCode(body: string): { code: number; form: SubCodeForm } |
       if (m) return { code: Number(m[1]), form: "title" };
     }
   }
+  const structured = structuredError(body);
+  if (structured && /^1\d{3}$/.test(structured.code)) return { code: Number(structured.code), form: "structured" };
   const code = parseSubCode(body);
   return code === undefined ? undefined : { code, form: "text" };
 }

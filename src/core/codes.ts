@@ -105,6 +105,15 @@ const REASON_PHRASES: Readonly<Record<500 | 502 | 503 | 504, string>> = {
   504: "Gateway Timeout",
 };
 
+/** The lowest and highest status an incident can be recorded with. */
+export const RECORDED_STATUS_RANGE = { min: 500, max: 599 } as const;
+
+/**
+ * A status an incident can carry as `error_code`: the table's codes, and any other 5XX an origin
+ * sent, which keeps its own status (a status outside 500–599 is recorded as 520).
+ */
+export const isRecordedStatus = (n: number): boolean => Number.isInteger(n) && n >= RECORDED_STATUS_RANGE.min && n <= RECORDED_STATUS_RANGE.max;
+
 /** A status an HTTP response cannot carry: no 3-digit code in 100–599, or an interim 1XX as a final answer. */
 export const isBrokenStatus = (status: number): boolean => status > 599 || (status < 200 && status !== 101);
 

@@ -5,14 +5,14 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { templates as bundledTemplates } from "../../templates/index";
-import { classify, type Failure, type ResponseObservation } from "../core/classify";
+import { classify, type Failure } from "../core/classify";
 import { ConfigError } from "../core/vars";
 import { CODES, type ErrorCode, isBrokenStatus } from "../core/codes";
 import type { Locale } from "../core/i18n";
 import { isLocale, LOCALES, pickLocale } from "../core/i18n";
 import { DEFAULT_INCIDENTS, type IncidentOptions } from "./record/recorder";
 import { LedgerClient, type LedgerNamespace } from "./record/ledger-client";
-import { type InspectOptions, observeError, observeFault, observeResponse } from "./inspect";
+import { type InspectOptions, observeError, observeFault, observePassedOn, observeResponse } from "./inspect";
 import { ProbeCache } from "./probe-cache";
 import { OriginFetchError } from "./proxy";
 import { negotiation } from "./render/negotiate";
@@ -144,27 +144,46 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     }
   };
 
-  const record = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL, extra: RecordExtra = {}) => {
-    if (!recorder || !incidents) return;
+  /** The recording work to hand to `waitUntil`; undefined when there is none (recording off, no binding, only counted). */
+  const recording = (c: Context, failure: Failure, rayId: string, time: Date, locale: string, format: string, url?: URL, extra: RecordExtra = {}): Promise<void> | undefined => {
+    if (!recorder || !incidents) return undefined;
     // Recording is a side effect: whatever goes wrong here must not change the visitor's answer.
     try {
       const env = c.env as Record<string, unknown> | undefined;
       const kv = env?.[incidents.binding] as KVNamespace | undefined;
       const ledger = env?.[incidents.ledgerBinding] as LedgerNamespace | undefined;
       const input = { failure, rayId, time, request: c.req.raw, locale, format, url, ...extra };
-      let work: Promise<void> | undefined;
-      if (ledger && typeof ledger.idFromName === "function") work = recorder.record({ ledger, kv }, input);
-      else if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
-      else {
-        if (!warnedNoLedger) console.warn(JSON.stringify({ msg: `no ${incidents.ledgerBinding} binding: this isolate writes incidents to KV itself, within its own budget` }));
-        warnedNoLedger = true;
-        work = recorder.direct.record(kv, input);
-      }
-      const ctx = work && executionContext(c);
-      if (ctx && work) ctx.waitUntil(work);
+      if (ledger && typeof ledger.idFromName === "function") return recorder.record({ ledger, kv }, input);
+      if (!kv) return void console.error(JSON.stringify({ msg: `KV binding ${incidents.binding} missing: incident not recorded`, ray_id: rayId }));
+      if (!warnedNoLedger) console.warn(JSON.stringify({ msg: `no ${incidents.ledgerBinding} binding: this isolate writes incidents to KV itself, within its own budget` }));
+      warnedNoLedger = true;
+      return recorder.direct.record(kv, input);
     } catch (err) {
       console.error(JSON.stringify({ msg: "incident not recorded", ray_id: rayId, error: observeFault(err).errorMessage }));
+      return undefined;
     }
+  };
+
+  const record = (...args: Parameters<typeof recording>): void => {
+    const work = recording(...args);
+    const ctx = work && executionContext(args[0]);
+    if (ctx && work) ctx.waitUntil(work);
+  };
+
+  /**
+   * An API's own error body is the most useful thing for its client: it goes on as sent, streamed.
+   * Its headers alone cannot tell Cloudflare's structured error from the origin's own JSON, so a
+   * teed prefix is read and classified off the response path, as the error path would.
+   */
+  const passOn = (c: Context, res: Response, elapsedMs: number, rayId: string, time: Date): void => {
+    const passed = recorder ? observePassedOn(res, elapsedMs, inspect) : undefined;
+    c.res = undefined;
+    c.res = passThroughResponse(passed?.response ?? res);
+    if (!passed) return;
+    const work = passed.observation
+      .then((o) => recording(c, classify(o), rayId, time, defaultLocale, "passthrough"))
+      .catch((err: unknown) => console.error(JSON.stringify({ msg: "incident not recorded", ray_id: rayId, error: observeFault(err).errorMessage })));
+    executionContext(c)?.waitUntil(work);
   };
 
   return async function errorPagesMiddleware(c, next) {
@@ -196,11 +215,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     const time = new Date();
     const asked = negotiation(c.req.header("accept"));
     if (!failed && !isBrokenStatus(res.status) && passThroughJson && asked.passThrough && isJson(res.headers.get("content-type"))) {
-      // An API's own error body is the most useful thing for its client: keep it, but log the failure.
-      const failure = classify(unreadResponse(res, Date.now() - started));
-      c.res = undefined;
-      c.res = passThroughResponse(res);
-      record(c, failure, rayId, time, defaultLocale, "passthrough");
+      passOn(c, res, Date.now() - started, rayId, time);
       return;
     }
     let failure: Failure | undefined;
@@ -237,24 +252,6 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       c.res = fallbackResponse(status, rayId, c.req.method === "HEAD");
       record(c, classify(observeFault(fault)), rayId, time, defaultLocale, "fallback");
     }
-  };
-}
-
-/** A response passed through unread: its headers are the evidence, its body is the client's. */
-function unreadResponse(res: Response, elapsedMs: number): ResponseObservation {
-  const h = res.headers;
-  return {
-    source: "response",
-    status: res.status,
-    contentType: h.get("content-type"),
-    retryAfter: h.get("retry-after"),
-    server: h.get("server"),
-    cfRay: h.get("cf-ray"),
-    contentEncoding: h.get("content-encoding"),
-    bodyDecoding: "none",
-    bodyPrefix: "",
-    bodyBytesRead: 0,
-    elapsedMs,
   };
 }
 

@@ -60,9 +60,15 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
 /** Lenient (non-fatal) and used without `stream`, so one decoder serves every request. */
 const decoder = new TextDecoder();
 
-export async function observeResponse(res: Response, elapsedMs: number, options: InspectOptions): Promise<ResponseObservation> {
+/** Reads the evidence of a failing response: its headers and a bounded prefix of `body` (its own by default). */
+export async function observeResponse(
+  res: Response,
+  elapsedMs: number,
+  options: InspectOptions,
+  body: ReadableStream<Uint8Array> | null = res.body,
+): Promise<ResponseObservation> {
   const started = Date.now();
-  const raw = await readPrefix(res.body, options.prefixBytes, options.probeTimeoutMs);
+  const raw = await readPrefix(body, options.prefixBytes, options.probeTimeoutMs);
   const encoding = res.headers.get("content-encoding");
   const remainingMs = Math.max(1, options.probeTimeoutMs - (Date.now() - started));
   const decoded = await decodePrefix(raw, encoding, options.prefixBytes, remainingMs);
@@ -79,6 +85,18 @@ export async function observeResponse(res: Response, elapsedMs: number, options:
     bodyBytesRead: raw.byteLength,
     elapsedMs,
   };
+}
+
+/**
+ * A failing response that goes on to its client as sent, observed all the same: its body is teed,
+ * one branch streams to the client, and the other yields the bounded prefix the error path reads
+ * (then is cancelled, which leaves the client's branch alone). Nothing waits for the observation
+ * but the caller's `waitUntil`.
+ */
+export function observePassedOn(res: Response, elapsedMs: number, options: InspectOptions): { response: Response; observation: Promise<ResponseObservation> } {
+  if (!res.body) return { response: res, observation: observeResponse(res, elapsedMs, options) };
+  const [client, evidence] = res.body.tee();
+  return { response: new Response(client, res), observation: observeResponse(res, elapsedMs, options, evidence) };
 }
 
 /**

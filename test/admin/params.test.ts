@@ -60,12 +60,29 @@ describe("parseFilters", () => {
     expect(parseFilters(query({ path: "//evil.example/x" }), NOW, H).path).toBe("//evil.example/x");
   });
 
+  it.each(["500", "501", "507", "509", "511", "522", "530", "599"])("accepts code %s: every status an incident can be recorded with", (code) => {
+    expect(parseFilters(query({ code }), NOW, H).code).toBe(Number(code));
+  });
+
+  it("names the range it accepts when it refuses a code", () => {
+    expect(badRequest(() => parseFilters(query({ code: "600" }), NOW, H)).detail).toBe(
+      `code must be an HTTP status from 500 to 599 (Cloudflare's codes and any other 5XX the origin sent); got "600"`,
+    );
+  });
+
   it("never looks further back than the longest retention", () => {
     expect(parseFilters(query({ since: "2000-01-01" }), NOW, H).sinceMs).toBe(NOW - OLDEST_MS);
   });
 
   it.each([
     [{ code: "404" }, "invalid_code"],
+    [{ code: "99" }, "invalid_code"],
+    [{ code: "499" }, "invalid_code"],
+    [{ code: "600" }, "invalid_code"],
+    [{ code: "abc" }, "invalid_code"],
+    [{ code: "5070" }, "invalid_code"],
+    [{ code: "507.0" }, "invalid_code"],
+    [{ code: "+507" }, "invalid_code"],
     [{ code: "5O2" }, "invalid_code"],
     [{ code: "502,503" }, "invalid_code"],
     [{ host: "shop example" }, "invalid_host"],

@@ -74,11 +74,11 @@ describe("a bad filter on the dashboard", () => {
     const ko = await app().request(`${BASE}/?code=999&lang=ko`, { headers: html }, { INCIDENTS: new FakeKv() });
     expect(ko.status).toBe(400);
     const koPage = await ko.text();
-    expect(koPage).toContain("오류 코드는 500, 502, 503, 504, 520–527, 530 중 하나여야 합니다.");
-    expect(koPage).not.toContain("code must be one of");
+    expect(koPage).toContain("오류 코드는 500부터 599 사이의 HTTP 상태 코드여야 합니다(Cloudflare의 코드와 원본 서버가 보낸 그 밖의 5XX).");
+    expect(koPage).not.toContain("code must be an HTTP status");
     const en = await app().request(`${BASE}/?code=999&lang=en`, { headers: html }, { INCIDENTS: new FakeKv() });
     expect(en.status).toBe(400);
-    expect(await en.text()).toContain("code must be one of");
+    expect(await en.text()).toContain("code must be an HTTP status from 500 to 599");
   });
 });
 

@@ -57,6 +57,7 @@ describe("decision table: when the origin answers", () => {
     ["sub_code_span", response(530, fixtureBody("cf-530-1033-span.html")), { status: 530, category: "config", kind: "reported" }],
     ["sub_code_title", response(530, fixtureBody("cf-530-1033-title.html")), { status: 530, category: "config", kind: "reported" }],
     ["sub_code_text", response(530, "error code: 1016", { contentType: "text/plain" }), { status: 530, category: "config", kind: "reported" }],
+    ["sub_code_structured", response(530, fixtureBody("cf-530-1016.json"), { ...cloudflare, contentType: "application/json" }), { status: 530, category: "config", kind: "reported" }],
     ["status_out_of_range", response(600, "hi"), { status: 520, category: "origin", kind: "bad_reply" }],
   ])("rule %s", (rule, observation, expected) => {
     const f = classify(observation);

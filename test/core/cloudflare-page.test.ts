@@ -88,7 +88,22 @@ describe("findSubCode", () => {
     ["<html><head><title>Error 1014 | shop.example.com | Cloudflare</title>", 1014, "title"],
     ["error code: 1016", 1016, "text"],
     ['{"error_code":1033}', 1033, "text"],
+    ['{"error_code":1033,"cloudflare_error":true,"error_category":"config"}', 1033, "structured"],
+    ["---\nerror_code: 1016\nerror_category: config\ncloudflare_error: true\n---\n\n# Error 1016", 1016, "structured"],
+    // Cut off by the prefix: no longer data, so the text forms still find it.
+    ['{"error_code":1033,"cloudflare_error":true,"detail":"Cloudflare could not', 1033, "text"],
   ])("%s → %i (%s)", (body, code, form) => expect(findSubCode(body)).toEqual({ code, form }));
+
+  it("a structured error's code is its `error_code` field, not a number in its `type` URL or its prose", () => {
+    const body = JSON.stringify({
+      type: "https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-1xxx-errors/error-1016/",
+      detail: "Error 1014 was fixed; this is another one.",
+      error_code: 1033,
+      error_category: "config",
+      cloudflare_error: true,
+    });
+    expect(findSubCode(body)).toEqual({ code: 1033, form: "structured" });
+  });
 
   it("ignores 5XX codes in Cloudflare's spans, and numbers in ordinary titles", () => {
     expect(findSubCode('<html><span class="cf-error-code">522</span>')).toBeUndefined();

@@ -43,6 +43,7 @@ beforeAll(async () => {
     ["b000000000000002-ICN", "/status/502"],
     [RAY, "/status/503"],
     ["b000000000000004-NRT", "/garbage"],
+    ["b000000000000005-ICN", "/status/507"],
   ];
   for (const [ray, path] of seeds) {
     const res = await w.fetch("main", SHOP + path!, { headers: { "cf-ray": ray!, ...html }, cf: { colo: ray!.slice(-3) } });
@@ -114,6 +115,19 @@ describe("the overview", () => {
     expect(text).not.toContain('<span class="badge">502</span>');
     const none = await page(`${ADMIN}/?host=nobody.example`);
     expect(none.text).toContain("No incidents match these filters.");
+  });
+
+  it("filters by an origin's own 5XX (507), which stays chosen in the form", async () => {
+    const { res, text } = await page(`${ADMIN}/?code=507&since=1h&lang=en`);
+    expect(res.status).toBe(200);
+    expect(text).toContain('<option value="507" selected>507 Server error</option>');
+    expect(text).toContain('<span class="badge">507</span>');
+    expect(text).toContain("b000000000000005-ICN");
+    expect(text).not.toContain('<span class="badge">502</span>');
+    const ko = await page(`${ADMIN}/?code=507&since=1h&lang=ko`);
+    expect(ko.text).toContain('<option value="507" selected>507 서버 오류</option>');
+    // Unfiltered, the form lists the table's codes only.
+    expect((await page(`${ADMIN}/?since=1h&lang=en`)).text).not.toContain('<option value="507"');
   });
 
   it("a bad filter is a 400 page, not a 500", async () => {

@@ -39,6 +39,9 @@ const SEEDS = [
   { ray: "a000000000000004", url: `${SHOP}/garbage`, code: 520, colo: "ICN" },
   { ray: "a000000000000005-ICN", url: `${SHOP}/status/500`, code: 500, colo: "ICN" },
   { ray: "a000000000000006-ICN", url: `${SHOP}/status/502`, code: 502, colo: "ICN" },
+  // The origin's own 507 keeps its status, and is a code to filter by like any other.
+  { ray: "a000000000000007-ICN", url: `${SHOP}/status/507`, code: 507, colo: "ICN" },
+  { ray: "a000000000000008-NRT", url: "https://api.example.com/status/507", code: 507, colo: "NRT" },
 ] as const;
 
 let origins: Awaited<ReturnType<typeof startOrigins>>;
@@ -92,7 +95,10 @@ describe("GET /api/incidents", () => {
     const rays = async (q: string) => (await list(q)).incidents.map((i) => i.ray_id).sort();
     expect(await rays("?code=502")).toEqual(["a000000000000001-ICN", "a000000000000003-NRT", "a000000000000006-ICN"]);
     expect(await rays("?code=502&host=api.example.com")).toEqual(["a000000000000003-NRT"]);
-    expect(await rays("?host=SHOP.example.com&path=/status/50")).toEqual(["a000000000000001-ICN", "a000000000000002-ICN", "a000000000000005-ICN", "a000000000000006-ICN"]);
+    expect(await rays("?code=507")).toEqual(["a000000000000007-ICN", "a000000000000008-NRT"]);
+    expect(await rays("?code=507&host=api.example.com")).toEqual(["a000000000000008-NRT"]);
+    expect(await rays("?code=501")).toEqual([]);
+    expect(await rays("?host=SHOP.example.com&path=/status/50")).toEqual(["a000000000000001-ICN", "a000000000000002-ICN", "a000000000000005-ICN", "a000000000000006-ICN", "a000000000000007-ICN"]);
     expect(await rays("?path=/garbage")).toEqual(["a000000000000004"]);
     expect(await rays("?since=1h")).toHaveLength(SEEDS.length);
     expect(await rays(`?since=${beforeSeeding}`)).toHaveLength(SEEDS.length);
@@ -105,6 +111,7 @@ describe("GET /api/incidents", () => {
     for (const [limit, query] of [
       [2, ""],
       [1, "&code=502"],
+      [1, "&code=507"],
     ] as const) {
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -117,7 +124,8 @@ describe("GET /api/incidents", () => {
         pages++;
       } while (cursor && pages < 20);
       expect(cursor).toBeNull();
-      expect(seen).toEqual(query ? all.filter((r) => SEEDS.find((s) => s.ray === r)?.code === 502) : all);
+      const code = Number(query.replace("&code=", ""));
+      expect(seen).toEqual(query ? all.filter((r) => SEEDS.find((s) => s.ray === r)?.code === code) : all);
     }
   });
 
@@ -163,7 +171,7 @@ describe("GET /api/stats", () => {
     expect(res.status).toBe(200);
     const stats = body as { total: number; by_code: Record<string, number>; series: { start: string; total: number; by_code: Record<string, number> }[]; bucket: string; truncated: boolean };
     expect(stats.total).toBe(SEEDS.length);
-    expect(stats.by_code).toEqual({ "500": 1, "502": 3, "503": 1, "520": 1 });
+    expect(stats.by_code).toEqual({ "500": 1, "502": 3, "503": 1, "507": 2, "520": 1 });
     expect(stats.bucket).toBe("5m");
     expect(stats.series.length).toBeGreaterThanOrEqual(12);
     expect(stats.series.length).toBeLessThanOrEqual(13);
@@ -177,6 +185,7 @@ describe("GET /api/stats", () => {
     expect(body.total).toBe(SEEDS.length);
     expect(body.bucket).toBe("15m");
     expect((await get(`${API}/stats?code=502&host=shop.example.com`)).body.total).toBe(2);
+    expect((await get(`${API}/stats?code=507`)).body).toMatchObject({ total: 2, by_code: { "507": 2 } });
   });
 });
 
@@ -221,6 +230,9 @@ describe("bad parameters → 400 JSON, never 500", () => {
     ["/incidents?limit=1001", "invalid_limit"],
     ["/incidents?code=404", "invalid_code"],
     ["/incidents?code=abc", "invalid_code"],
+    ["/incidents?code=99", "invalid_code"],
+    ["/incidents?code=600", "invalid_code"],
+    ["/stats?code=600", "invalid_code"],
     ["/incidents?since=yesterday", "invalid_time"],
     ["/incidents?until=2026-02-30T00:00:00Z", "invalid_time"],
     ["/incidents?since=1h&until=2h", "invalid_range"],

@@ -86,7 +86,7 @@ describe("npm run incidents", () => {
     ["a wrong token → 3", ["--token", "wrong-token-0123456789"], 3, /^Unauthorized: .*Check --token or EDGE_ERRORS_TOKEN/],
     ["no token at all → 2", [], 2, /No token: pass --token or set EDGE_ERRORS_TOKEN/],
     ["a parameter the API rejects → 2 with its message", ["--token", TOKEN, "--since", "whenever"], 2, /^Bad request: since must be ISO 8601/],
-    ["an unknown code → 2", ["--token", TOKEN, "--code", "404"], 2, /^Bad request: code must be one of/],
+    ["an unknown code → 2", ["--token", TOKEN, "--code", "404"], 2, /^Bad request: code must be an HTTP status from 500 to 599/],
     ["an unknown Ray ID → 4", ["--token", TOKEN, "--ray", "ffffffffffffffff"], 4, /^Not found: no incident with Ray ID ffffffffffffffff/],
     ["a malformed Ray ID → 2", ["--token", TOKEN, "--ray", "nope"], 2, /^Bad request: ray_id must be/],
     ["a bad --limit → 2", ["--token", TOKEN, "--limit=-3"], 2, /--limit must be a whole number/],

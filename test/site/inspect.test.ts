@@ -1,7 +1,11 @@
-/** Decoding a failing body's prefix: within its byte bound, whatever encoding it still carries. */
+/**
+ * Decoding a failing body's prefix: within its byte bound, whatever encoding it still carries; and
+ * observing a body that goes on to its client without taking anything from it.
+ */
 import zlib from "node:zlib";
 import { describe, expect, it, vi } from "vitest";
-import { decodePrefix } from "../../src/site/inspect";
+import { decodePrefix, type InspectOptions, observePassedOn } from "../../src/site/inspect";
+import { ProbeCache } from "../../src/site/probe-cache";
 
 // inspect.ts also probes origins through cloudflare:sockets, which Node does not have; unused here.
 vi.mock("cloudflare:sockets", () => ({ connect: () => { throw new Error("not in Node"); } }));
@@ -51,5 +55,29 @@ describe("decodePrefix", () => {
     expect((await decodePrefix(page, null, 8192, 1000)).decoding).toBe("none");
     expect((await decodePrefix(page, "identity", 8192, 1000)).decoding).toBe("none");
     expect((await decodePrefix(page, "zstd", 8192, 1000)).decoding).toBe("none");
+  });
+});
+
+describe("observePassedOn", () => {
+  const options: InspectOptions = { prefixBytes: 64, probeTimeoutMs: 1000, probe: false, probes: new ProbeCache() };
+  const body = Buffer.from(`{"error":"overloaded","items":[${Array.from({ length: 500 }, (_, i) => i).join(",")}]}`);
+
+  it("the client's branch has every byte, the observation only the bounded prefix, and its headers", async () => {
+    const res = new Response(body, { status: 500, headers: { "content-type": "application/json", server: "cloudflare" } });
+    const { response, observation } = observePassedOn(res, 7, options);
+    const o = await observation;
+    expect(o).toMatchObject({ source: "response", status: 500, contentType: "application/json", server: "cloudflare", bodyBytesRead: 64, elapsedMs: 7 });
+    expect(o.bodyPrefix).toBe(body.subarray(0, 64).toString());
+    // Read after the observation is done and its branch cancelled: the client's branch is whole.
+    expect(response.status).toBe(500);
+    expect(response.headers.get("server")).toBe("cloudflare");
+    expect(Buffer.from(await response.arrayBuffer()).equals(body)).toBe(true);
+  });
+
+  it("a response without a body is passed on as it is", async () => {
+    const res = new Response(null, { status: 503, headers: { "content-type": "application/json" } });
+    const { response, observation } = observePassedOn(res, 1, options);
+    expect(response).toBe(res);
+    expect(await observation).toMatchObject({ status: 503, bodyPrefix: "", bodyBytesRead: 0 });
   });
 });

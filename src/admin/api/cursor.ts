@@ -2,8 +2,7 @@
  * Listing cursors: base64url JSON of where the scan stopped plus the filters it ran under, and an
  * HMAC over both. A cursor that was edited, truncated or made up is a 400, never a KV call.
  */
-import type { ErrorCode } from "../../core/codes";
-import { isErrorCode } from "../../core/codes";
+import { isRecordedStatus } from "../../core/codes";
 import { BadRequest } from "../errors";
 import { fromBase64Url, sign, toBase64Url, verify } from "../auth/keys";
 import type { Filters } from "./params";
@@ -64,11 +63,11 @@ const optStr = (s: unknown): s is string | undefined => s === undefined || (type
 function parsePayload(json: unknown): CursorState | undefined {
   if (typeof json !== "object" || json === null) return undefined;
   const p = json as Partial<Payload>;
-  const codeOk = p.c === undefined || (typeof p.c === "number" && isErrorCode(p.c));
+  const codeOk = p.c === undefined || (typeof p.c === "number" && isRecordedStatus(p.c));
   if (p.v !== 1 || !codeOk || !optStr(p.h) || !optStr(p.p) || !isInt(p.s) || !isInt(p.u) || !isInt(p.b)) return undefined;
   if (!isStrOrNull(p.k) || !isStrOrNull(p.a)) return undefined;
   const filters: Filters = {
-    ...(p.c !== undefined ? { code: p.c as ErrorCode } : {}),
+    ...(p.c !== undefined ? { code: p.c } : {}),
     ...(p.h ? { host: p.h } : {}),
     ...(p.p ? { path: p.p } : {}),
     sinceMs: p.s,

@@ -2,7 +2,7 @@
  * Query parameters of the owner API, parsed strictly: anything malformed is a {@link BadRequest}
  * naming the parameter and what it accepts, never a guess and never a 500.
  */
-import { ERROR_CODES, type ErrorCode, isErrorCode } from "../../core/codes";
+import { isRecordedStatus, RECORDED_STATUS_RANGE } from "../../core/codes";
 import { BadRequest } from "../errors";
 
 export const DEFAULT_LIMIT = 50;
@@ -15,7 +15,8 @@ export const DEFAULT_STATS_RANGE_MS = DAY_MS;
 
 /** What a listing or a count is restricted to. Times are epoch ms, both ends inclusive. */
 export interface Filters {
-  readonly code?: ErrorCode;
+  /** An `error_code` as recorded: any 5XX (an origin's 507 keeps its status). */
+  readonly code?: number;
   readonly host?: string;
   /** A path prefix, normalized the way stored paths are (percent-encoded). */
   readonly path?: string;
@@ -54,11 +55,13 @@ export function parseTime(raw: string, now: number, name: string): number {
   throw new BadRequest("invalid_time", `${name} must be ISO 8601 (e.g. 2026-04-01T12:00:00Z) or relative like 30m, 1h, 7d; got "${value.slice(0, 64)}"`);
 }
 
-function parseCode(raw: string | undefined): ErrorCode | undefined {
+/** Every status an incident can be recorded with, Cloudflare's and the origin's own 5XX alike. */
+function parseCode(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = /^\d{3}$/.test(raw) ? Number(raw) : NaN;
-  if (isErrorCode(n)) return n;
-  throw new BadRequest("invalid_code", `code must be one of ${ERROR_CODES.join(", ")}; got "${raw.slice(0, 16)}"`);
+  if (isRecordedStatus(n)) return n;
+  const { min, max } = RECORDED_STATUS_RANGE;
+  throw new BadRequest("invalid_code", `code must be an HTTP status from ${min} to ${max} (Cloudflare's codes and any other 5XX the origin sent); got "${raw.slice(0, 16)}"`);
 }
 
 function parseHost(raw: string | undefined): string | undefined {

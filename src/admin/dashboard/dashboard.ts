@@ -35,7 +35,10 @@ export const incidentHref = (ctx: PageContext, ray: string): string => `${ctx.ba
 
 function filterForm(ctx: PageContext, f: Filters, since: string): Html {
   const { m } = ctx;
-  const codes = ERROR_CODES.map((c) => h`<option value="${c}"${c === f.code ? h` selected` : ""}>${c} ${titleOf(ctx, c, "")}</option>`);
+  // An origin's own 5XX (507) is a filter too: listed while it is the one chosen, so the form keeps it.
+  const listed = f.code === undefined || isErrorCode(f.code) ? ERROR_CODES : [...ERROR_CODES, f.code].sort((a, b) => a - b);
+  const other = messagesFor(ctx.locale).originStatus.title;
+  const codes = listed.map((c) => h`<option value="${c}"${c === f.code ? h` selected` : ""}>${c} ${titleOf(ctx, c, other)}</option>`);
   const custom = (RANGES as readonly string[]).includes(since) ? "" : h`<option value="${since}" selected>${m.ranges.custom}: ${since}</option>`;
   const ranges = RANGES.map((r) => h`<option value="${r}"${r === since ? h` selected` : ""}>${m.ranges[r]}</option>`);
   return h`<form class="row" method="get" action="${ctx.base}/">${langField(ctx)}

@@ -228,7 +228,7 @@ const ko: AdminMessages = {
     invalid_time:
       "기간의 시작과 끝은 ISO 8601 시각(예: 2026-04-01T12:00:00Z)이나 30m, 1h, 7d 같은 상대 시간으로 적어 주세요. 없는 날짜(예: 2월 30일)는 받지 않습니다.",
     invalid_range: "기간의 시작이 끝보다 늦습니다.",
-    invalid_code: "오류 코드는 500, 502, 503, 504, 520–527, 530 중 하나여야 합니다.",
+    invalid_code: "오류 코드는 500부터 599 사이의 HTTP 상태 코드여야 합니다(Cloudflare의 코드와 원본 서버가 보낸 그 밖의 5XX).",
     invalid_host: "호스트는 www.example.com 같은 호스트 이름이어야 합니다.",
     invalid_path: "경로는 /로 시작하고, ?나 #가 없으며, 300자를 넘지 않아야 합니다.",
     invalid_limit: "개수(limit)는 1부터 1000 사이의 정수여야 합니다.",
