@@ -16,7 +16,7 @@ let page;
 
 async function readPrefix(body) {
   const reader = body.getReader();
-  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), 1500);
+  setTimeout(() => void reader.cancel().catch(() => undefined), 1500); // not cleared, as this Worker's
   let size = 0;
   try {
     while (size < PREFIX_BYTES) {
@@ -27,7 +27,6 @@ async function readPrefix(body) {
   } catch {
     // evidence so far is enough
   } finally {
-    clearTimeout(timer);
     reader.cancel().catch(() => undefined);
   }
 }

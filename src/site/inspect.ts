@@ -25,8 +25,10 @@ export interface InspectOptions {
 export async function readPrefix(body: ReadableStream<Uint8Array> | null, maxBytes: number, ms: number): Promise<Uint8Array> {
   if (!body) return new Uint8Array();
   const reader = body.getReader();
-  // One timer for the whole read: cancelling the reader ends a pending read() as done.
-  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), ms);
+  // One timer for the whole read: cancelling the reader ends a pending read() as done. It is not
+  // cleared: cancelling a reader twice is harmless, and the runtime drops the timer with the
+  // request, which saves a clearTimeout on every error page of a storm.
+  setTimeout(() => void reader.cancel().catch(() => undefined), ms);
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -39,7 +41,6 @@ export async function readPrefix(body: ReadableStream<Uint8Array> | null, maxByt
   } catch {
     // A body that breaks mid-way still leaves what was read as evidence.
   } finally {
-    clearTimeout(timer);
     reader.cancel().catch(() => undefined);
   }
   return concat(chunks, Math.min(size, maxBytes));
