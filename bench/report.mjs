@@ -45,10 +45,16 @@ const spread = (xs) => {
   return xs.length > 1 ? ` (rounds ${fixed(lo)}–${fixed(hi)})` : "";
 };
 
-/** What the floor Worker reaches in the same phase, for the budget table. @param {Phase} p */
+/**
+ * What the floor Worker and the A/A control (a second bare Worker) reach in the same phase, for
+ * the budget table: the control's distance from 1 is the run's own noise.
+ * @param {Phase} p
+ */
 const floorNote = (p) => {
   const f = median(ratios(p, (x) => x.rps, "floor", "bare"));
-  return Number.isFinite(f) ? `; the floor Worker: ${fixed(f)}` : "";
+  const c = ratios(p, (x) => x.rps, "control", "bare");
+  const control = p.rounds.some((r) => r.control) ? `; a second bare Worker (A/A control): ${fixed(median(c))}${spread(c)}` : "";
+  return `${Number.isFinite(f) ? `; the floor Worker: ${fixed(f)}` : ""}${control}`;
 };
 
 /**
@@ -94,7 +100,7 @@ export function evaluate(r) {
           {
             id: "passthrough-copying",
             label: "Pass-through throughput with last good copies on (`STALE_PATHS=/*`) ÷ bare Worker",
-            measured: `${fixed(median(ratios(pt, (x) => x.rps, "copying", "bare")))}${spread(ratios(pt, (x) => x.rps, "copying", "bare"))}`,
+            measured: `${fixed(median(ratios(pt, (x) => x.rps, "copying", "bare")))}${spread(ratios(pt, (x) => x.rps, "copying", "bare"))}; this Worker without copies: ${fixed(median(ptRatio))}`,
             target: `≥ ${BUDGETS.passThroughRatio}`,
             ok: median(ratios(pt, (x) => x.rps, "copying", "bare")) >= BUDGETS.passThroughRatio,
           },
@@ -160,10 +166,11 @@ const LABELS = {
   elsewhere: "this Worker, origin on another host",
   copying: "this Worker, last good copies on",
   copyingOften: "copies refreshed every second",
+  control: "a second bare Worker (A/A control)",
   copy: "last good copy",
   page: "521 error page",
 };
-const KEYS = /** @type {const} */ (["origin", "bare", "floor", "edge", "elsewhere", "copying", "copyingOften", "copy", "page"]);
+const KEYS = /** @type {const} */ (["origin", "bare", "control", "floor", "edge", "elsewhere", "copying", "copyingOften", "copy", "page"]);
 /** The ratio rows under each table: the budget's own, then what the floor Worker splits it into. */
 const RATIOS = /** @type {const} */ ([
   ["edge", "bare", "this ÷ bare"],
@@ -171,6 +178,7 @@ const RATIOS = /** @type {const} */ ([
   ["edge", "floor", "this ÷ floor"],
   ["elsewhere", "bare", "origin on another host ÷ bare"],
   ["copying", "bare", "copies on ÷ bare"],
+  ["control", "bare", "second bare ÷ bare (A/A: the noise)"],
   ["copy", "page", "copy ÷ page"],
 ]);
 

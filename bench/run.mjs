@@ -259,6 +259,9 @@ async function main() {
   const barePath = resolve(ROOT, "bench/bare-worker.js");
   const edgeW = await startWorker({ name: "edge-error-pages", scriptPath: bundle.entry, vars, kv: true });
   const bareW = await startWorker({ name: "bare", scriptPath: barePath, vars: { ORIGIN_URL: origin.http } });
+  // The same bare Worker once more, in its own workerd: two identical Workers measured the same
+  // way differ only by the machine's noise, which is how far any ratio of this run can be trusted.
+  const controlW = await startWorker({ name: "bare-control", scriptPath: barePath, vars: { ORIGIN_URL: origin.http } });
   log(`origin ${origin.http}, this Worker ${edgeW.url} (workerd ${edgeW.pid}), bare Worker ${bareW.url} (workerd ${bareW.pid})`);
 
   const floorVars = await floorWorkerVars(origin.http, edgeW.url);
@@ -283,6 +286,7 @@ async function main() {
     elsewhere: { label: "this Worker, origin on another host", url: edgeW.url, workerd: edgeW.pid, host: undefined },
     copying: { label: "this Worker, last good copies on", url: resilient.copying.url, workerd: resilient.copying.pid, host: site },
     copyingOften: { label: "this Worker, copies refreshed every second", url: resilient.copyingOften.url, workerd: resilient.copyingOften.pid, host: site },
+    control: { label: "a second bare Worker (A/A control)", url: controlW.url, workerd: controlW.pid, host: site },
   };
   await sanityCheck(origin.http, /** @type {Target} */ (targets.edge), /** @type {Target} */ (targets.bare), /** @type {Target} */ (targets.floor));
   log("sanity: all three Workers pass /ok through unchanged; bare relays the 502, the floor and this Worker answer with the page");
