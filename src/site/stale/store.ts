@@ -54,9 +54,10 @@ export class LastGoodCopies {
    * differ from one visitor to the next) are checked every time a look is due.
    */
   keep(request: Request, response: Response, background: Pick<ExecutionContext, "waitUntil">, nowMs: number): Response {
-    if (request.method !== "GET" || !response.body) return response;
+    if (request.method !== "GET") return response;
     const href = request.url;
     const next = this.#next.get(href);
+    // Most requests end here, before response.body or any header is looked at.
     if (next !== undefined && next > nowMs) return response;
     const url = new URL(href);
     if (!this.qualifies(request, url)) {
