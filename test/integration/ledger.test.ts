@@ -216,8 +216,10 @@ describe("lookups by Ray ID", () => {
 
   it("keeps two failures with the same Ray ID, through the ledger and without it, and shows both", async () => {
     const kv = await w.kv();
+    // Codes no other test here fails with: the ledger's sample budget is per code and minute, and
+    // the storm above may have spent the 500s' budget for the minute this test runs in.
     for (const [isolate, ray] of [["iso-3", "7b7b7b7b7b7b7b7b-NRT"], ["solo", "7c7c7c7c7c7c7c7c-NRT"]] as const) {
-      for (const path of ["/garbage", "/status/500"]) {
+      for (const path of ["/garbage", "/status/507"]) {
         await hit(w, isolate, `http://b.test${path}`, { headers: { accept: "application/json", "cf-ray": ray }, cf: { colo: "NRT" } });
       }
       const stored = await eventually(async () => {
@@ -228,7 +230,7 @@ describe("lookups by Ray ID", () => {
       const { status, body } = await rayLookup(w, ray);
       expect(status).toBe(200);
       const shown = body.incidents as IncidentRecord[];
-      expect(shown.map((r) => r.error_code).sort()).toEqual([500, 520]);
+      expect(shown.map((r) => r.error_code).sort()).toEqual([507, 520]);
     }
   });
 });
