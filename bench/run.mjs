@@ -85,6 +85,8 @@ const plan = opts.quick
   : { rounds: 7, throughputS: 6, latencyS: 3, warmupS: 2, connections: 32, slowStream: true, deadlineS: 1500 };
 if (opts.rounds) plan.rounds = Math.max(1, Math.min(20, Number(opts.rounds) || plan.rounds));
 if (opts.seconds) plan.throughputS = Math.max(1, Math.min(60, Number(opts.seconds) || plan.throughputS));
+// The hard deadline grows with the work asked for: more or longer rounds must not be cut off.
+if (!opts.quick) plan.deadlineS = Math.ceil(plan.deadlineS * Math.max(1, plan.rounds / 7) * Math.max(1, plan.throughputS / 6));
 if (opts.profile) plan.deadlineS += 180;
 const write = opts["no-write"] ? false : (opts.write ?? !opts.quick);
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
