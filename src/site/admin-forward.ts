@@ -53,6 +53,5 @@ export async function forwardToAdmin(c: Context<{ Bindings: Env }>): Promise<Res
  * request passes here, and one middleware layer less is one dispatch less for each of them.
  */
 export function adminGate(adminPath: string, then?: MiddlewareHandler<{ Bindings: Env }>): MiddlewareHandler<{ Bindings: Env }> {
-  if (then) return (c, next) => (isAdminPath(c.req.path, adminPath) ? forwardToAdmin(c) : then(c, next));
-  return (c, next) => (isAdminPath(c.req.path, adminPath) ? forwardToAdmin(c) : next());
+  return (c, next) => (isAdminPath(c.req.path, adminPath) ? forwardToAdmin(c) : then ? then(c, next) : next());
 }

@@ -14,6 +14,7 @@ import { DEFAULT_INCIDENTS, type IncidentOptions } from "./record/recorder";
 import { LedgerClient, type LedgerNamespace } from "./record/ledger-client";
 import { type InspectOptions, observeError, observeFault, observePassedOn, observeResponse } from "./inspect";
 import { ProbeCache } from "./probe-cache";
+import { executionContext } from "./execution-context";
 import { OriginFetchError } from "./proxy";
 import { negotiation } from "./render/negotiate";
 import { compileTemplates } from "./render/page";
@@ -94,14 +95,6 @@ function resolveIncidents(o: ErrorPagesOptions["incidents"]): IncidentOptions | 
   return merged;
 }
 
-// Hono's own ExecutionContext type: the one workers-types declares has members Hono does not pass on.
-function executionContext(c: Context): Context["executionCtx"] | undefined {
-  try {
-    return c.executionCtx;
-  } catch {
-    return undefined; // e.g. app.request() in unit tests
-  }
-}
 
 /** Creates the middleware. Throws {@link ConfigError} on invalid options. */
 export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {

@@ -9,6 +9,7 @@ import { MAINTENANCE_KEY, type MaintenanceRecord, OWNER_CHECK_PATH, OWNER_PASS_C
 import { type Locale, pickLocale } from "../core/i18n";
 import { rayIdFor } from "../core/ray";
 import { ConfigError } from "../core/vars";
+import { executionContext } from "./execution-context";
 import { negotiate } from "./render/negotiate";
 import { maintenanceResponse } from "./render/maintenance-page";
 
@@ -126,14 +127,6 @@ async function isOwner(c: Context<{ Bindings: Env }>, adminPath: string): Promis
   }
 }
 
-/** The request's ExecutionContext, read without allocating: Hono's getter throws where there is none. */
-function executionContextOf(c: Context): Pick<ExecutionContext, "waitUntil"> | undefined {
-  try {
-    return c.executionCtx;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The middleware; register it after the admin route and before errorPages. */
 export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bindings: Env }> {
@@ -166,7 +159,7 @@ export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bi
   return function maintenanceGate(c, next) {
     const kv = (c.env as unknown as Record<string, unknown> | undefined)?.[options.binding] as KVNamespace | undefined;
     if (!kv) return next();
-    const state = gate.current(kv, Date.now(), executionContextOf(c));
+    const state = gate.current(kv, Date.now(), executionContext(c));
     if (state === null) return next();
     if (state instanceof Promise) return state.then((record) => (record ? decide(c, next, record) : next()));
     return decide(c, next, state);
