@@ -38,6 +38,7 @@ function packageVersion(pkg) {
  * @property {string} hono
  * @property {string} wrk
  * @property {string} loadAtStart  1/5/15-minute load averages when the bench started
+ * @property {string} [pinning]     which processes ran on which CPUs (bench/pin.mjs)
  */
 
 /** @returns {Machine} */

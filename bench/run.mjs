@@ -24,6 +24,9 @@
  *                Worker from an unminified build of the same sources, the floor and the bare
  *                Worker beside it) and print where the time goes; saved in bench/out/*.cpuprofile
  *   --rounds N, --seconds S   override the rounds and the seconds per throughput run
+ *   --pin        wrk, the origin and the bench on CPU 0, each workerd on the other CPUs, so a
+ *                Worker's throughput follows its own CPU time per request (bench/pin.mjs);
+ *                default: every process on every CPU, as the figures in BENCHMARKS.md were taken
  *
  * Every process it starts (origin, workerd ×2, wrk) is stopped at the end, on an error, on
  * Ctrl-C, and at a hard deadline; bench/reaper.mjs kills them if this process dies regardless.
@@ -44,6 +47,7 @@ import { moduleLocator, profileWhile, summarizeProfile } from "./profile.mjs";
 import { BENCHMARKS_MD, evaluate, incidentBudget, printSummary, writeBenchmarks } from "./report.mjs";
 import { median } from "./stats.mjs";
 import { resilienceFigures, resilienceMarkdown, startResilienceWorkers } from "./resilience.mjs";
+import { startPinning } from "./pin.mjs";
 import { ROOT, startWorker, wranglerVars } from "./workers.mjs";
 
 const OUT = resolve(ROOT, "bench/out");
@@ -58,13 +62,14 @@ const { values: opts } = parseArgs({
     profile: { type: "boolean", default: false },
     rounds: { type: "string" },
     seconds: { type: "string" },
+    pin: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
 });
 
 if (opts.help) {
-  console.log("usage: npm run bench [-- --quick] [--write | --no-write] [--strict] [--profile] [--rounds N] [--seconds S]");
+  console.log("usage: npm run bench [-- --quick] [--write | --no-write] [--strict] [--profile] [--rounds N] [--seconds S] [--pin]");
   process.exit(0);
 }
 
@@ -246,7 +251,10 @@ async function main() {
   installHandlers(plan.deadlineS * 1000);
   mkdirSync(OUT, { recursive: true });
   wrkVersion(); // fails early, with the install command, when wrk is missing
-  const machine = machineInfo();
+  // Before any process is started: each inherits this one's CPUs.
+  const pinning = opts.pin ? startPinning() : undefined;
+  if (opts.pin && !pinning) log("--pin: not pinned (one CPU, or taskset could not run)");
+  const machine = { ...machineInfo(), pinning: pinning ?? "none: every process on every CPU" };
   log(`${opts.quick ? "quick" : "full"} run: ${plan.rounds} round(s), ${plan.throughputS} s per throughput run, ${plan.connections} connections; ${machine.nproc} cores, load ${machine.loadAtStart}`);
 
   log("building the deployable bundle (wrangler deploy --dry-run)…");

@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { guardPid, onCleanup } from "./cleanup.mjs";
+import { pinWorker } from "./pin.mjs";
 import { childrenNamed, isAlive } from "./proc.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -18,6 +19,13 @@ export function compatibilityDate() {
   const m = /^\s*compatibility_date\s*=\s*"([\d-]+)"/m.exec(toml);
   if (!m?.[1]) throw new Error("wrangler.toml has no compatibility_date");
   return m[1];
+}
+
+/** The compatibility flags the project deploys with, from wrangler.toml (none when it sets none). */
+export function compatibilityFlags() {
+  const toml = readFileSync(resolve(ROOT, "wrangler.toml"), "utf8");
+  const list = /^\s*compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? "";
+  return [...list.matchAll(/"([^"]+)"/g)].map((m) => /** @type {string} */ (m[1]));
 }
 
 /** The [vars] of wrangler.toml (string values only), as the deployed Worker gets them. */
@@ -49,6 +57,7 @@ function bundleModules(scriptPath) {
  * @property {Record<string, string>} vars
  * @property {boolean} [kv]            bind an INCIDENTS KV namespace and the INCIDENT_LEDGER Durable Object
  * @property {boolean} [inspect]     open workerd's inspector on a loopback port (for --profile)
+ * @property {string[]} [flags]      compatibility flags; default: wrangler.toml's, as deployed
  */
 
 /**
@@ -79,6 +88,7 @@ export async function startWorker(spec) {
         modules: bundleModules(spec.scriptPath),
         modulesRoot: dirname(spec.scriptPath),
         compatibilityDate: compatibilityDate(),
+        compatibilityFlags: spec.flags ?? compatibilityFlags(),
         bindings: { ...spec.vars },
         // The incident log as deployed: KV and the zone's ledger (wrangler.toml binds both).
         ...(spec.kv ? { kvNamespaces: { INCIDENTS: `${spec.name}-incidents` }, durableObjects: { INCIDENT_LEDGER: { className: "IncidentLedger", useSQLite: true } } } : {}),
@@ -99,6 +109,7 @@ export async function startWorker(spec) {
     if (pids.length !== 1) throw new Error(`expected one new workerd process, found ${pids.length}`);
     const pid = /** @type {number} */ (pids[0]);
     unguard = guardPid(pid, "workerd");
+    pinWorker(pid);
     const url = (await mf.unsafeGetDirectURL(spec.name)).href.replace(/\/$/, "");
     const inspectorUrl = spec.inspect ? `${(await mf.getInspectorURL()).href.replace(/\/$/, "")}/core:user:${spec.name}` : undefined;
     return {
