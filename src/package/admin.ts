@@ -3,3 +3,4 @@
  * Worker and reached through its ADMIN service binding. Only this entry pulls in the dashboard.
  */
 export { default, createAdminApp } from "../admin/worker";
+export type { AdminBindings } from "../admin/api/api";

@@ -5,3 +5,4 @@
  */
 export { default, createApp, IncidentLedger } from "../site/index";
 export { loadConfig, type Config } from "../site/config";
+export type { SiteBindings } from "../site/bindings";

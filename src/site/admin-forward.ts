@@ -4,6 +4,7 @@
  * so the Worker every visitor reaches does not carry the dashboard.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import type { SiteBindings } from "./bindings";
 
 /** Owner-facing, like the admin Worker's own answers: never cached, never indexed. */
 const PRIVATE = { "Cache-Control": "no-store", "X-Robots-Tag": "noindex" } as const;
@@ -33,9 +34,12 @@ function normalized(request: Request): Request {
  * Forwards the request to the admin Worker and returns its answer as is. Register it before
  * errorPages: the owner's requests must never reach the origin or be recorded as incidents.
  */
-export async function forwardToAdmin(c: Context<{ Bindings: Env }>): Promise<Response> {
+export async function forwardToAdmin(c: Context<{ Bindings: SiteBindings }>): Promise<Response> {
   try {
-    return await c.env.ADMIN.fetch(normalized(c.req.raw));
+    // Only routed here with the binding set (adminRouteOf); a missing one is answered like a dead one.
+    const admin = c.env.ADMIN;
+    if (!admin) throw new Error("no ADMIN service binding");
+    return await admin.fetch(normalized(c.req.raw));
   } catch (err) {
     // The owner asked, not a visitor: a JSON answer that says where to look, not an error page.
     console.error(JSON.stringify({ msg: "admin Worker unavailable", error: String(err) }));
@@ -52,6 +56,6 @@ export async function forwardToAdmin(c: Context<{ Bindings: Env }>): Promise<Res
  * on down the chain). `then` is called directly rather than registered after it: every visitor's
  * request passes here, and one middleware layer less is one dispatch less for each of them.
  */
-export function adminGate(adminPath: string, then?: MiddlewareHandler<{ Bindings: Env }>): MiddlewareHandler<{ Bindings: Env }> {
+export function adminGate(adminPath: string, then?: MiddlewareHandler<{ Bindings: SiteBindings }>): MiddlewareHandler<{ Bindings: SiteBindings }> {
   return (c, next) => (isAdminPath(c.req.path, adminPath) ? forwardToAdmin(c) : then ? then(c, next) : next());
 }

@@ -11,6 +11,7 @@ import { maintenance, type MaintenanceOptions } from "./maintenance";
 import { recoveringProxy } from "./retry";
 import { generateRayId } from "../core/ray";
 import { fallbackResponse } from "./render/respond";
+import type { SiteBindings } from "./bindings";
 
 export { errorPages } from "./error-pages";
 export { proxy, fetchOrigin } from "./proxy";
@@ -22,8 +23,8 @@ const onZoneRoute = (config: Config): boolean => config.proxy.originUrl === unde
  * The site app for `config`. `maintenanceStore` (default true) says the env has the KV namespace
  * the maintenance flag lives in; without it the maintenance check is left out.
  */
-export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: Env }> {
-  const app = new Hono<{ Bindings: Env }>();
+export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: SiteBindings }> {
+  const app = new Hono<{ Bindings: SiteBindings }>();
   const zone = onZoneRoute(config);
   // errorPages turns every error into the right page; this only keeps Hono from logging twice.
   // On a zone route a fault of our own is thrown on, so passThroughOnException reaches the origin.
@@ -64,8 +65,8 @@ const PASSED = "x-edge-error-pages-pass-through";
  * still goes to the admin Worker, and everything else is sent on as it came, which on a zone
  * route is the zone's origin. Nothing is classified or recorded: the options for that are unknown.
  */
-export function createDegradedApp(admin: AdminRoute | null): Hono<{ Bindings: Env }> {
-  const app = new Hono<{ Bindings: Env }>();
+export function createDegradedApp(admin: AdminRoute | null): Hono<{ Bindings: SiteBindings }> {
+  const app = new Hono<{ Bindings: SiteBindings }>();
   const minimal = (request: Request, status: number) => fallbackResponse(status, generateRayId(), request.method === "HEAD");
   app.onError((_err, c) => minimal(c.req.raw, 500));
   if (admin) app.use(adminGate(admin.path));
@@ -85,10 +86,10 @@ export function createDegradedApp(admin: AdminRoute | null): Hono<{ Bindings: En
   return app;
 }
 
-type State = { readonly app: Hono<{ Bindings: Env }>; readonly zone: boolean; readonly error?: string };
+type State = { readonly app: Hono<{ Bindings: SiteBindings }>; readonly zone: boolean; readonly error?: string };
 let state: State | undefined;
 
-function start(env: Env): State {
+function start(env: SiteBindings): State {
   const vars = env as unknown as Record<string, unknown>;
   try {
     const config = loadConfig(vars);
@@ -112,7 +113,7 @@ export default {
     } else if (state.zone) ctx.passThroughOnException();
     return state.app.fetch(request, env, ctx);
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<SiteBindings>;
 
 /** The zone's incident ledger (wrangler.toml declares it with its migration). */
 export { IncidentLedger } from "../ledger/ledger";

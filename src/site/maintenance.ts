@@ -12,6 +12,7 @@ import { ConfigError } from "../core/vars";
 import { executionContext } from "./execution-context";
 import { negotiate } from "./render/negotiate";
 import { maintenanceResponse } from "./render/maintenance-page";
+import type { SiteBindings } from "./bindings";
 
 export interface MaintenanceOptions {
   /** How long a read of the flag is trusted in an isolate, in ms. Default 10000. */
@@ -109,7 +110,7 @@ function carriesCredentials(headers: Headers): boolean {
 }
 
 /** Asks the admin Worker, which alone holds the token, whether these are the owner's credentials. */
-async function isOwner(c: Context<{ Bindings: Env }>, adminPath: string): Promise<boolean> {
+async function isOwner(c: Context<{ Bindings: SiteBindings }>, adminPath: string): Promise<boolean> {
   const from = c.req.raw.headers;
   const headers = new Headers();
   for (const name of ["authorization", "cf-access-jwt-assertion", "cookie"]) {
@@ -118,7 +119,9 @@ async function isOwner(c: Context<{ Bindings: Env }>, adminPath: string): Promis
   }
   const url = new URL(c.req.url);
   try {
-    const res = await c.env.ADMIN.fetch(new Request(`${url.origin}${adminPath}${OWNER_CHECK_PATH}`, { headers }));
+    const admin = c.env.ADMIN;
+    if (!admin) throw new Error("no ADMIN service binding");
+    const res = await admin.fetch(new Request(`${url.origin}${adminPath}${OWNER_CHECK_PATH}`, { headers }));
     await res.body?.cancel();
     return res.status === 200;
   } catch (err) {
@@ -129,12 +132,12 @@ async function isOwner(c: Context<{ Bindings: Env }>, adminPath: string): Promis
 
 
 /** The middleware; register it after the admin route and before errorPages. */
-export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bindings: Env }> {
+export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bindings: SiteBindings }> {
   if (!(options.checkMs > 0)) throw new ConfigError("maintenance checkMs must be > 0");
   const gate = new MaintenanceGate(options.checkMs);
   const allowed = compileAllowList(options.allowIps);
 
-  const decide = async (c: Context<{ Bindings: Env }>, next: Next, record: MaintenanceRecord): Promise<Response | void> => {
+  const decide = async (c: Context<{ Bindings: SiteBindings }>, next: Next, record: MaintenanceRecord): Promise<Response | void> => {
     const ip = c.req.header("cf-connecting-ip");
     if (ip && allowed(ip)) return next();
     if (options.adminPath !== null && carriesCredentials(c.req.raw.headers) && (await isOwner(c, options.adminPath))) return next();

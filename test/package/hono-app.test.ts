@@ -5,7 +5,7 @@
  * and run in workerd in front of real loopback upstreams.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,6 +116,29 @@ describe("the packed package", () => {
   it("its types check in the app: errorPages, its options and proxy as the app uses them", () => {
     // Throws with tsc's report when the shipped .d.ts do not resolve or do not fit.
     run(resolve(ROOT, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], join(dir, "app"));
+  });
+
+  it("every entry's .d.ts checks on its own (skipLibCheck off), with no global Env of the app's", () => {
+    // The app declares no `Env`: types that lean on this repository's generated globals fail here.
+    const app = join(dir, "app");
+    writeFileSync(
+      join(app, "entries.ts"),
+      [
+        'import { errorPages } from "edge-error-pages";',
+        'import { fetchOrigin } from "edge-error-pages/proxy";',
+        'import { classify } from "edge-error-pages/classify";',
+        'import site, { createApp, IncidentLedger, loadConfig, type SiteBindings } from "edge-error-pages/worker";',
+        'import admin, { createAdminApp, type AdminBindings } from "edge-error-pages/admin";',
+        'import * as ledger from "edge-error-pages/ledger";',
+        "declare const kv: KVNamespace;",
+        "const bindings: SiteBindings = { INCIDENTS: kv };",
+        'const adminBindings: AdminBindings = { INCIDENTS: kv, ADMIN_TOKEN: "t".repeat(32) };',
+        "export const used = [errorPages, fetchOrigin, classify, site.fetch, createApp, IncidentLedger, loadConfig, admin, createAdminApp, ledger, bindings, adminBindings];",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(app, "tsconfig.entries.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { skipLibCheck: false }, include: ["entries.ts"] }));
+    run(resolve(ROOT, "node_modules/.bin/tsc"), ["-p", "tsconfig.entries.json"], app);
   });
 
   it("bundles only what the app imports: the middleware and proxy, not the owner's dashboard", () => {

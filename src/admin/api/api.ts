@@ -15,12 +15,14 @@ import { listIncidents, lookupRay, START } from "./query";
 import { computeStats } from "./stats";
 
 /**
- * The admin Worker's bindings. Both generated env files extend the one global `Cloudflare.Env`,
- * so `AdminWorkerEnv` also lists the site Worker's bindings: only those wrangler.admin.toml
- * declares are picked. ADMIN_TOKEN is a secret, unknown to the generated types and possibly
- * missing; ADMIN_PATH is an optional var.
+ * The admin Worker's bindings, written out rather than taken from the generated `AdminWorkerEnv`
+ * (src/admin/env.d.ts), a global of this repository's build that does not ship in the package.
+ * ADMIN_TOKEN is a secret and may be missing; the vars are optional text.
  */
-export type AdminBindings = Pick<AdminWorkerEnv, "INCIDENTS" | "DEFAULT_LOCALE"> & {
+export type AdminBindings = {
+  /** The site Worker's namespace: incidents, aggregates, maintenance, revoked sessions. */
+  readonly INCIDENTS: KVNamespace;
+  readonly DEFAULT_LOCALE?: string;
   readonly ADMIN_TOKEN?: string;
   readonly ADMIN_PATH?: string;
   readonly ADMIN_HOST?: string;
