@@ -106,3 +106,11 @@ export const expirationFor = (untilMs: number, nowMs: number): number => Math.ce
 export const OWNER_PASS_COOKIE = "eep_owner";
 /** The admin route the site Worker asks, through ADMIN, whether a request carries the owner's credentials. */
 export const OWNER_CHECK_PATH = "/api/owner";
+/**
+ * The admin route, on the site's host, that turns a hand-over link from the dashboard into the
+ * owner's pass there. With the owner side on its own hostname the dashboard's cookie never
+ * reaches the site, so the pass has to be set by an answer from the site's host.
+ */
+export const OWNER_HANDOVER_PATH = "/pass";
+/** How long a hand-over link works: long enough to follow it, short enough that a copy is stale. */
+export const HANDOVER_TTL_S = 120;

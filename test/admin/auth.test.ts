@@ -150,6 +150,13 @@ describe("which hosts the admin Worker answers", () => {
     expect(checkHost(local, req("http://rebind.example/__errors/api/owner"))).toBe("not_loopback");
   });
 
+  it("own-host mode answers the maintenance hand-over on the site's hosts too (GET of that one path only)", () => {
+    const own = config({ ADMIN_HOST: "errors.example.com" });
+    expect(checkHost(own, req("https://shop.example.com/__errors/pass?t=1.x"))).toBeNull();
+    expect(checkHost(own, new Request("https://shop.example.com/__errors/pass", { method: "POST" }))).toBe("not_admin_host");
+    for (const path of ["/__errors/pass/x", "/__errors/passx", "/pass", "/__errors/maintenance"]) expect(checkHost(own, req(`https://shop.example.com${path}`)), path).toBe("not_admin_host");
+  });
+
   it("ADMIN_LOCAL_ONLY answers loopback names only (DNS rebinding)", () => {
     const local = config({ ADMIN_LOCAL_ONLY: "true" });
     for (const ok of ["http://127.0.0.1:8789/", "http://localhost:8789/", "http://[::1]:8789/", "http://127.0.0.2/"]) expect(checkHost(local, req(ok)), ok).toBeNull();

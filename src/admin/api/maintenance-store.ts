@@ -3,7 +3,7 @@
  * cookie that lets the owner's browser through maintenance on every path of the site.
  */
 import type { Context } from "hono";
-import { expirationFor, MAINTENANCE_KEY, type MaintenanceRecord, maintenanceRecord, parseMaintenance } from "../../core/maintenance";
+import { expirationFor, HANDOVER_TTL_S, MAINTENANCE_KEY, type MaintenanceRecord, maintenanceRecord, parseMaintenance } from "../../core/maintenance";
 import { type AdminKeys, sign, verify } from "../auth/keys";
 import { fromStore } from "../errors";
 import { type AdminDeps, type AdminEnv, storeOf } from "./api";
@@ -21,6 +21,23 @@ export async function verifyPass(keys: AdminKeys, value: string, nowMs: number):
   const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
   if (!m?.[1] || !m[2] || Number(m[1]) * 1000 <= nowMs) return false;
   return verify(keys.session, `maintenance-pass:${m[1]}`, m[2]);
+}
+
+/**
+ * A hand-over for the site host `host` (host[:port], lower case): an expiry at most
+ * HANDOVER_TTL_S away and an HMAC over both, signed for this purpose only, so it is neither a
+ * pass nor a session, and a link made for one host is refused on any other.
+ */
+export async function issueHandover(keys: AdminKeys, host: string, untilMs: number, nowMs: number): Promise<string> {
+  const exp = Math.min(Math.ceil(untilMs / 1000), Math.ceil(nowMs / 1000) + HANDOVER_TTL_S);
+  return `${exp}.${await sign(keys.session, `maintenance-handover:${host}:${exp}`)}`;
+}
+
+/** True for a hand-over made by {@link issueHandover} for `host` with these keys that has not expired. */
+export async function verifyHandover(keys: AdminKeys, host: string, value: string, nowMs: number): Promise<boolean> {
+  const m = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!m?.[1] || !m[2] || Number(m[1]) * 1000 <= nowMs) return false;
+  return verify(keys.session, `maintenance-handover:${host}:${m[1]}`, m[2]);
 }
 
 /** The record in force, or null. */

@@ -4,12 +4,14 @@
  * origin and no page of the site shares it. With ADMIN_LOCAL_ONLY (`npm start`) only loopback
  * names: a page on another name that resolves to 127.0.0.1 (DNS rebinding) gets nothing.
  *
- * One route is answered on the site's hosts in own-host mode too: the owner check the site Worker
- * asks while maintenance is on. It carries the visitor's URL, so it names the site's host; refusing
- * it would shut the owner out of their own site. It gives no data, only yes or no for the
+ * Two routes are answered on the site's hosts in own-host mode too. The owner check the site
+ * Worker asks while maintenance is on carries the visitor's URL, so it names the site's host;
+ * refusing it would shut the owner out of their own site. It gives no data, only yes or no for the
  * credentials sent: what the site itself tells a request carrying them while maintenance is on.
+ * The hand-over sets the owner's pass on the site's host for a link the dashboard signed for that
+ * host; without one it only says no.
  */
-import { OWNER_CHECK_PATH } from "../../core/maintenance";
+import { OWNER_CHECK_PATH, OWNER_HANDOVER_PATH } from "../../core/maintenance";
 import type { AdminConfig } from "../config";
 import { isLoopbackHost } from "../config";
 
@@ -31,13 +33,17 @@ function hostsOf(request: Request): string[] {
   return header === undefined || header === url ? [url] : [url, header];
 }
 
-const isOwnerCheck = (config: Pick<AdminConfig, "path">, request: Request): boolean =>
-  request.method === "GET" && new URL(request.url).pathname === `${config.path}${OWNER_CHECK_PATH}`;
+/** The routes answered on the site's hosts: the owner check, and the hand-over that sets the pass there. */
+function isSiteRoute(config: Pick<AdminConfig, "path">, request: Request): boolean {
+  if (request.method !== "GET") return false;
+  const path = new URL(request.url).pathname;
+  return path === `${config.path}${OWNER_CHECK_PATH}` || path === `${config.path}${OWNER_HANDOVER_PATH}`;
+}
 
 /** Null when `request` may be answered under `config`, otherwise why not. */
 export function checkHost(config: Pick<AdminConfig, "mode" | "hosts" | "localOnly" | "path">, request: Request): HostRefusal | null {
   const hosts = hostsOf(request);
   if (config.localOnly && !hosts.every((h) => isLoopbackHost(hostnameOf(h)))) return "not_loopback";
-  if (config.mode === "own-host" && !isOwnerCheck(config, request) && !hosts.every((h) => config.hosts.includes(h) || config.hosts.includes(hostnameOf(h)))) return "not_admin_host";
+  if (config.mode === "own-host" && !isSiteRoute(config, request) && !hosts.every((h) => config.hosts.includes(h) || config.hosts.includes(hostnameOf(h)))) return "not_admin_host";
   return null;
 }
