@@ -80,7 +80,7 @@ export function adminRoutes(config: AdminConfig): Hono<AdminEnv> {
   mountAlertsApi(app);
   mountPages(app, deps, base);
   const home = overview(deps, base);
-  app.all("*", (c) => {
+  app.all("*", async (c): Promise<Response> => {
     // `{base}/` is the dashboard too; any other path is ours and must not fall through to the origin.
     if (c.req.method === "GET" && c.req.path === `${base}/`) return home(c);
     return c.json({ error: "not_found", detail: `no such admin route: ${c.req.method} ${c.req.path}` }, 404);
