@@ -77,8 +77,6 @@ interface RecordExtra {
   readonly attempts?: readonly Attempt[];
 }
 
-
-
 function check(ok: boolean, message: string): void {
   if (!ok) throw new ConfigError(message);
 }
@@ -94,7 +92,6 @@ function resolveIncidents(o: ErrorPagesOptions["incidents"]): IncidentOptions | 
   check(merged.ttlDays > 0, `incidents.ttlDays must be > 0`);
   return merged;
 }
-
 
 /** Creates the middleware. Throws {@link ConfigError} on invalid options. */
 export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {

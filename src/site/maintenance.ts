@@ -130,7 +130,6 @@ async function isOwner(c: Context<{ Bindings: SiteBindings }>, adminPath: string
   }
 }
 
-
 /** The middleware; register it after the admin route and before errorPages. */
 export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bindings: SiteBindings }> {
   if (!(options.checkMs > 0)) throw new ConfigError("maintenance checkMs must be > 0");
