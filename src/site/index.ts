@@ -3,8 +3,10 @@
  * Worker, then errorPages in front of the proxy. It fails open: a wrong optional var falls back
  * to its default, and on a zone route a fault of the Worker's own hands the request to the origin.
  */
+import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono/tiny";
 import { adminGate } from "./admin-forward";
+import { chain } from "./chain";
 import { type AdminRoute, adminRouteOf, type Config, loadConfig } from "./config";
 import { DEFAULT_INCIDENTS, errorPages } from "./error-pages";
 import { maintenance, type MaintenanceOptions } from "./maintenance";
@@ -35,11 +37,13 @@ export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindi
   // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
   const r = config.resilience;
   const gate = maintenanceStore && r.maintenanceCheckMs > 0 ? maintenance(maintenanceOptions(config)) : undefined;
+  const layers: MiddlewareHandler<{ Bindings: SiteBindings }>[] = [];
   // Before errorPages too: the owner's requests never reach the origin and are never recorded.
-  if (config.admin) app.use(adminGate(config.admin.path, gate));
-  else if (gate) app.use(gate);
-  app.use(errorPages({ ...config.errorPages, rethrowFaults: zone }));
-  app.all("*", recoveringProxy(config.proxy, r.retry));
+  if (config.admin) layers.push(adminGate(config.admin.path, gate));
+  else if (gate) layers.push(gate);
+  layers.push(errorPages({ ...config.errorPages, rethrowFaults: zone }));
+  // One handler, composed here once: see chain.ts for what Hono's per-request compose costs.
+  app.all("*", chain(layers, recoveringProxy(config.proxy, r.retry)));
   return app;
 }
 

@@ -2,6 +2,7 @@
  * Forwarding to the origin. Bodies stream both ways; nothing here buffers.
  */
 import type { Handler } from "hono";
+import { DeadlineWatch, HAND_OVER, TIMED_OUT } from "./deadline-watch";
 
 export interface ProxyOptions {
   /**
@@ -101,18 +102,19 @@ function forwardedInit(request: Request, requestUrl: string, visitorHost: string
   return { method: request.method, headers, body: request.body, redirect: "manual" };
 }
 
-const TIMED_OUT = Symbol("origin timeout");
+/** The isolate's header deadlines: one timer for all the requests waiting on their origins. */
+const deadlines = new DeadlineWatch();
 
 /**
  * Fetches `request` from the origin. Resolves with the origin's response exactly as sent;
  * rejects with {@link OriginFetchError} when no response headers arrive.
  *
  * Only the wait for headers is bounded (the body may legitimately stream for much longer), and
- * it is bounded by a race, not an AbortSignal: a signal handed to fetch and a timer cleared on
- * every answer are most of what a Worker costs per request beyond the fetch itself, and every
- * visitor's request pays them. The runtime drops a request's pending timers, and cancels its
- * unfinished subrequests, once the request and its `waitUntil` work are done, so neither the
- * timer nor a fetch given up on outlives the visitor's answer by more than that.
+ * it is bounded by a race with the isolate's {@link DeadlineWatch}, not an AbortSignal or a
+ * timer of the request's own: either is most of what a Worker costs per request beyond the
+ * fetch itself, and every visitor's request would pay it. The runtime cancels a request's
+ * unfinished subrequests once the request and its `waitUntil` work are done, so a fetch given up
+ * on does not outlive the visitor's answer by more than that.
  */
 export async function fetchOrigin(request: Request, options: ProxyOptions = {}): Promise<Response> {
   const requestUrl = request.url;
@@ -120,11 +122,14 @@ export async function fetchOrigin(request: Request, options: ProxyOptions = {}):
   const timeoutMs = options.timeoutMs ?? 100_000;
   // Outside the try: a fault here is the Worker's own, not the origin's failure.
   const init = forwardedInit(request, requestUrl, visitorHost);
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => setTimeout(resolve, timeoutMs, TIMED_OUT));
   const started = Date.now();
-  let answer: Response | typeof TIMED_OUT;
+  const deadline = started + timeoutMs;
+  let answer: Response | typeof TIMED_OUT | typeof HAND_OVER;
   try {
-    answer = await Promise.race([(options.fetch ?? fetch)(target, init), deadline]);
+    const work = (options.fetch ?? fetch)(target, init);
+    answer = await deadlines.wait(work, deadline);
+    // Rare (about once per origin round trip per isolate): this request now keeps the timer.
+    while (answer === HAND_OVER) answer = await deadlines.wait(work, deadline, true);
   } catch (cause) {
     throw new OriginFetchError(new URL(target), false, Date.now() - started, { cause }, timeoutMs);
   }

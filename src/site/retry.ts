@@ -3,9 +3,9 @@
  * harm: its method is idempotent (or it carries an Idempotency-Key), it has no body, and the
  * first connection failed before any response byte. Every attempt is kept for the incident.
  */
-import type { Handler } from "hono";
+import type { Context } from "hono";
 import type { OriginAttempt } from "../core/incident";
-import { fetchOrigin, OriginFetchError, proxy, type ProxyOptions } from "./proxy";
+import { fetchOrigin, OriginFetchError, type ProxyOptions } from "./proxy";
 
 export interface RetryOptions {
   /** Retry a connection that failed before any response byte once. Default true. */
@@ -158,8 +158,8 @@ export async function fetchWithRecovery(request: Request, options: ProxyOptions,
   return res;
 }
 
-/** The proxy handler with recovery; the plain {@link proxy} when both retry and backup are off. */
-export function recoveringProxy(options: ProxyOptions, retry: RetryOptions): Handler {
-  if (!retry.retry && !retry.backupUrl) return proxy(options);
+/** The proxy handler with recovery; a plain {@link fetchOrigin} when both retry and backup are off. */
+export function recoveringProxy(options: ProxyOptions, retry: RetryOptions): (c: Context) => Promise<Response> {
+  if (!retry.retry && !retry.backupUrl) return (c) => fetchOrigin(c.req.raw, options);
   return (c) => fetchWithRecovery(c.req.raw, options, retry);
 }
