@@ -8,7 +8,7 @@
  * layers keep Hono's contract: each gets `(c, next)`, may answer by returning a Response or by
  * setting `c.res`, and an error thrown below it reaches it through `await next()`.
  */
-import type { Context, Env, MiddlewareHandler } from "hono";
+import { Context, type Env, type MiddlewareHandler } from "hono";
 
 /** A handler that always answers with a promise, as the proxy does. */
 export type AsyncHandler<E extends Env> = (c: Context<E>) => Promise<Response>;
@@ -32,4 +32,24 @@ function layered<E extends Env>(layer: MiddlewareHandler<E>, inner: Run<E>): Run
       // As Hono's own compose: a returned Response counts only if nothing answered yet.
       if (res && !c.finalized) c.res = res;
     });
+}
+
+/** What a Worker's `fetch` is handed besides the request. */
+type Fetch<E extends Env> = (request: Request, env: E["Bindings"], ctx: ExecutionContext) => Promise<Response>;
+
+/**
+ * `handler` as a Worker's `fetch`, for an app whose only route is `app.all("*", handler)`: the
+ * same Hono `Context` that app would build (with the path as its `getPath` reads it), without
+ * the router's match and the dispatch promises around the one handler. `onError` is the app's
+ * `onError`, for an error that escapes the handler.
+ */
+export function serve<E extends Env>(handler: AsyncHandler<E>, getPath: (request: Request) => string, onError: (err: unknown, c: Context<E>) => Response): Fetch<E> {
+  return (request, env, ctx) => {
+    const c = new Context<E>(request, { path: getPath(request), env, executionCtx: ctx });
+    try {
+      return handler(c).catch((err: unknown) => onError(err, c));
+    } catch (err) {
+      return Promise.resolve(onError(err, c));
+    }
+  };
 }

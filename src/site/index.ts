@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono/tiny";
 import { adminGate } from "./admin-forward";
-import { chain } from "./chain";
+import { type AsyncHandler, chain, serve } from "./chain";
 import { type AdminRoute, adminRouteOf, type Config, loadConfig } from "./config";
 import { DEFAULT_INCIDENTS, errorPages } from "./error-pages";
 import { maintenance, type MaintenanceOptions } from "./maintenance";
@@ -27,13 +27,38 @@ const onZoneRoute = (config: Config): boolean => config.proxy.originUrl === unde
  */
 export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: SiteBindings }> {
   const app = new Hono<{ Bindings: SiteBindings }>();
+  app.onError(onErrorFor(config));
+  app.all("*", siteHandler(config, maintenanceStore));
+  return app;
+}
+
+/**
+ * The site app of {@link createApp} as a Worker's `fetch`: its one handler called with the
+ * Context Hono would build, without the router and dispatch around it, since every visitor's
+ * request passes here and the site has one route.
+ */
+export function createFetch(config: Config, maintenanceStore = true): SiteFetch {
+  // The path exactly as the app would read it (Hono's getPath decodes it).
+  const { getPath } = new Hono<{ Bindings: SiteBindings }>();
+  return serve(siteHandler(config, maintenanceStore), (request) => getPath(request), onErrorFor(config));
+}
+
+type SiteFetch = (request: Request, env: SiteBindings, ctx: ExecutionContext) => Promise<Response>;
+
+/**
+ * errorPages turns every error into the right page; this only keeps Hono from logging twice. On
+ * a zone route a fault of our own is thrown on, so passThroughOnException reaches the origin.
+ */
+function onErrorFor(config: Config): (err: unknown) => Response {
   const zone = onZoneRoute(config);
-  // errorPages turns every error into the right page; this only keeps Hono from logging twice.
-  // On a zone route a fault of our own is thrown on, so passThroughOnException reaches the origin.
-  app.onError((err, c) => {
+  return (err) => {
     if (zone) throw err;
-    return c.body(null, 500);
-  });
+    return new Response(null, { status: 500 });
+  };
+}
+
+/** The gates, errorPages and the proxy, composed once into the app's one handler. */
+function siteHandler(config: Config, maintenanceStore: boolean): AsyncHandler<{ Bindings: SiteBindings }> {
   // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
   const r = config.resilience;
   const gate = maintenanceStore && r.maintenanceCheckMs > 0 ? maintenance(maintenanceOptions(config)) : undefined;
@@ -41,10 +66,9 @@ export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindi
   // Before errorPages too: the owner's requests never reach the origin and are never recorded.
   if (config.admin) layers.push(adminGate(config.admin.path, gate));
   else if (gate) layers.push(gate);
-  layers.push(errorPages({ ...config.errorPages, rethrowFaults: zone }));
+  layers.push(errorPages({ ...config.errorPages, rethrowFaults: onZoneRoute(config) }));
   // One handler, composed here once: see chain.ts for what Hono's per-request compose costs.
-  app.all("*", chain(layers, recoveringProxy(config.proxy, r.retry)));
-  return app;
+  return chain(layers, recoveringProxy(config.proxy, r.retry));
 }
 
 function maintenanceOptions(config: Config): MaintenanceOptions {
@@ -90,7 +114,7 @@ export function createDegradedApp(admin: AdminRoute | null): Hono<{ Bindings: Si
   return app;
 }
 
-type State = { readonly app: Hono<{ Bindings: SiteBindings }>; readonly zone: boolean; readonly error?: string };
+type State = { readonly fetch: SiteFetch; readonly zone: boolean; readonly error?: string };
 let state: State | undefined;
 
 function start(env: SiteBindings): State {
@@ -101,10 +125,10 @@ function start(env: SiteBindings): State {
     // Loud, once per isolate and per var: the site keeps working, but not as the owner set it.
     for (const problem of config.problems) console.error(JSON.stringify({ msg: "edge-error-pages invalid var, using its default", problem }));
     // Without the KV namespace there is no flag to read: the maintenance check is left out.
-    return { app: createApp(config, typeof (env as { INCIDENTS?: unknown }).INCIDENTS === "object"), zone: onZoneRoute(config) };
+    return { fetch: createFetch(config, typeof (env as { INCIDENTS?: unknown }).INCIDENTS === "object"), zone: onZoneRoute(config) };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    return { app: createDegradedApp(adminRouteOf(vars)), zone: true, error };
+    return { fetch: createDegradedApp(adminRouteOf(vars)).fetch as SiteFetch, zone: true, error };
   }
 }
 
@@ -115,7 +139,7 @@ export default {
       // Every request while it lasts: values that reach visitors never include the config's.
       console.error(JSON.stringify({ msg: "edge-error-pages cannot start", error: state.error }));
     } else if (state.zone) ctx.passThroughOnException();
-    return state.app.fetch(request, env, ctx);
+    return state.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<SiteBindings>;
 
