@@ -53,7 +53,8 @@ export function machineInfo() {
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown";
   const workerd = run(resolve(ROOT, "node_modules/.bin/workerd"), ["--version"]) ?? `unknown (npm workerd ${packageVersion("workerd")})`;
   return {
-    nproc: run("nproc", []) ?? String(os.availableParallelism()),
+    // --all: the machine's cores, not the ones this process is pinned to (--pin).
+    nproc: run("nproc", ["--all"]) ?? String(os.cpus().length),
     cpu: model,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     kernel: `${os.type()} ${os.release()} ${os.arch()}`,

@@ -267,7 +267,7 @@ export function markdown(r, verdicts) {
 
 - **Date:** ${r.date}
 - **Command:** \`${r.command}\` (took ${int(r.durationS)} s)
-- **Machine:** ${m.nproc} cores (\`nproc\`), ${m.cpu}, ${m.memory}, ${m.kernel}; load average ${m.loadAtStart} at the start, ${r.loadAtEnd} at the end${m.pinning ? `\n- **CPU pinning:** ${m.pinning}` : ""}
+- **Machine:** ${m.nproc} cores (\`nproc --all\`), ${m.cpu}, ${m.memory}, ${m.kernel}; load average ${m.loadAtStart} at the start, ${r.loadAtEnd} at the end${m.pinning ? `\n- **CPU pinning:** ${m.pinning}` : ""}
 - **Software:** Node ${m.node}, ${m.workerd}, wrangler ${m.wrangler}, miniflare ${m.miniflare}, hono ${m.hono}, ${m.wrk}
 - **Load:** wrk, 1 thread, keep-alive, browser-like \`Accept\`/\`Accept-Language\`; ${r.plan.rounds} round(s) per phase, each target once per round in a rotating order, after a ${r.plan.warmupS} s warm-up; ${r.passThrough.connections} connections × ${r.passThrough.seconds} s for throughput, 1 connection × ${r.latency.seconds} s for unloaded latency. Every Worker is sent the origin's own \`Host\` (as on a zone route, where the site's host is the origin's); the extra pass-through row sends this Worker its own address instead, an origin on another host, for which it adds \`X-Forwarded-Host\`/\`-Proto\`. Figures are medians over rounds; ratios are medians of per-round ratios.
 
