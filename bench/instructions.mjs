@@ -22,11 +22,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildBundle } from "./build.mjs";
 import { BROWSER_HEADERS } from "./load.mjs";
-import { ROOT, compatibilityDate, compatibilityFlags, wranglerVars } from "./workers.mjs";
+import { ROOT, workerOptions, wranglerVars } from "./workers.mjs";
 
 const OUT = resolve(ROOT, "bench/out/instructions");
 const BODY = Buffer.alloc(880, "x");
@@ -90,17 +90,6 @@ function callgrindWorkerd(name) {
 }
 
 /**
- * The modules of one plain script, or of a wrangler-built bundle (`bundle`: the page templates
- * beside it too, as text, as wrangler's Text rule has them).
- * @param {string} scriptPath @param {boolean} bundle
- */
-function modulesOf(scriptPath, bundle) {
-  const dir = dirname(scriptPath);
-  const texts = bundle ? readdirSync(dir).filter((n) => n.endsWith(".html")) : [];
-  return [{ type: "ESModule", path: scriptPath }, ...texts.map((n) => ({ type: "Text", path: join(dir, n) }))];
-}
-
-/**
  * Runs ab to completion. Asynchronous: the origin answers on this process's event loop.
  * @param {string} url @param {string} host @param {number} requests
  */
@@ -137,20 +126,7 @@ async function measure(target, origin) {
   const { Miniflare, convertV4MiniflareOptions } = await import("miniflare");
   const { dir, wrapper } = callgrindWorkerd(target.name);
   process.env.MINIFLARE_WORKERD_PATH = wrapper;
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    workers: [
-      {
-        name: target.name,
-        modules: /** @type {any} */ (modulesOf(target.script, Boolean(target.kv))),
-        modulesRoot: dirname(target.script),
-        compatibilityDate: compatibilityDate(),
-        compatibilityFlags: compatibilityFlags(),
-        bindings: target.vars,
-        ...(target.kv ? { kvNamespaces: { INCIDENTS: `${target.name}-kv` }, durableObjects: { INCIDENT_LEDGER: { className: "IncidentLedger", useSQLite: true } } } : {}),
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      },
-    ],
-  }));
+  const mf = new Miniflare(convertV4MiniflareOptions({ workers: [workerOptions({ name: target.name, scriptPath: target.script, vars: target.vars, kv: target.kv })] }));
   try {
     await mf.ready;
     const url = (await mf.unsafeGetDirectURL(target.name)).href.replace(/\/$/, "");

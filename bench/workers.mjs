@@ -72,6 +72,24 @@ function bundleModules(scriptPath) {
  */
 
 /**
+ * The Miniflare options of one Worker as deployed, on a direct socket on 127.0.0.1.
+ * @param {WorkerSpec} spec
+ */
+export function workerOptions(spec) {
+  return {
+    name: spec.name,
+    modules: bundleModules(spec.scriptPath),
+    modulesRoot: dirname(spec.scriptPath),
+    compatibilityDate: compatibilityDate(),
+    compatibilityFlags: spec.flags ?? compatibilityFlags(),
+    bindings: { ...spec.vars },
+    // The incident log as deployed: KV and the zone's ledger (wrangler.toml binds both).
+    ...(spec.kv ? { kvNamespaces: { INCIDENTS: `${spec.name}-incidents` }, durableObjects: { INCIDENT_LEDGER: { className: "IncidentLedger", useSQLite: true } } } : {}),
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+  };
+}
+
+/**
  * @param {WorkerSpec} spec
  * @returns {Promise<RunningWorker>}
  */
@@ -82,19 +100,7 @@ export async function startWorker(spec) {
     // workerd's output, kept for the error message when the Worker fails to start.
     handleStructuredLogs: ({ message }) => (log = `${log}${message}\n`.slice(-4000)),
     ...(spec.inspect ? { inspectorPort: 0 } : {}),
-    workers: [
-      {
-        name: spec.name,
-        modules: bundleModules(spec.scriptPath),
-        modulesRoot: dirname(spec.scriptPath),
-        compatibilityDate: compatibilityDate(),
-        compatibilityFlags: spec.flags ?? compatibilityFlags(),
-        bindings: { ...spec.vars },
-        // The incident log as deployed: KV and the zone's ledger (wrangler.toml binds both).
-        ...(spec.kv ? { kvNamespaces: { INCIDENTS: `${spec.name}-incidents` }, durableObjects: { INCIDENT_LEDGER: { className: "IncidentLedger", useSQLite: true } } } : {}),
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      },
-    ],
+    workers: [workerOptions(spec)],
   }));
   let unguard = () => undefined;
   const close = async () => {

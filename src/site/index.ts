@@ -40,7 +40,7 @@ export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindi
 export function createFetch(config: Config, maintenanceStore = true): SiteFetch {
   // The path exactly as the app would read it (Hono's getPath decodes it).
   const { getPath } = new Hono<{ Bindings: SiteBindings }>();
-  return serve(siteHandler(config, maintenanceStore), (request) => getPath(request), onErrorFor(config));
+  return serve(siteHandler(config, maintenanceStore), getPath, onErrorFor(config));
 }
 
 type SiteFetch = (request: Request, env: SiteBindings, ctx: ExecutionContext) => Promise<Response>;
