@@ -35,7 +35,7 @@ function layered<E extends Env>(layer: MiddlewareHandler<E>, inner: Run<E>): Run
 }
 
 /** What a Worker's `fetch` is handed besides the request. */
-type Fetch<E extends Env> = (request: Request, env: E["Bindings"], ctx: ExecutionContext) => Promise<Response>;
+export type Fetch<E extends Env> = (request: Request, env: E["Bindings"], ctx: ExecutionContext) => Promise<Response>;
 
 /**
  * `handler` as a Worker's `fetch`, for an app whose only route is `app.all("*", handler)`: the

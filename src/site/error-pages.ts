@@ -6,11 +6,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { templates as bundledTemplates } from "../../templates/index";
 import { classify, type Failure } from "../core/classify";
-import { ConfigError } from "../core/vars";
-import { CODES, type ErrorCode, isBrokenStatus } from "../core/codes";
-import type { Locale } from "../core/i18n";
+import { CODES, isBrokenStatus } from "../core/codes";
 import { isLocale, LOCALES, pickLocale } from "../core/i18n";
-import { DEFAULT_INCIDENTS, type IncidentOptions } from "./record/recorder";
+import { check, type ErrorPagesOptions, resolveIncidents } from "./error-pages-options";
 import { LedgerClient, type LedgerNamespace } from "./record/ledger-client";
 import { type InspectOptions, observeError, observeFault, observePassedOn, observeResponse } from "./inspect";
 import { ProbeCache } from "./probe-cache";
@@ -20,56 +18,16 @@ import { negotiation } from "./render/negotiate";
 import { compileTemplates } from "./render/page";
 import { fallbackResponse, passThroughResponse, respond } from "./render/respond";
 import { buildView } from "./render/view";
-import { DEFAULT_KNOWN_OUTAGE, type KnownOutageOptions, OutageReader } from "./outage";
+import { DEFAULT_KNOWN_OUTAGE, OutageReader } from "./outage";
 import { rayIdFor } from "../core/ray";
 import { parseRetryAfter } from "../core/time";
 import { type Attempt, attemptsOf } from "./retry";
 import { serveCopy } from "./stale/banner";
-import { coversFailure, DEFAULT_STALE, type StaleOptions } from "./stale/policy";
+import { coversFailure, DEFAULT_STALE } from "./stale/policy";
 import { LastGoodCopies } from "./stale/store";
 
 export { DEFAULT_INCIDENTS } from "./record/recorder";
-
-export interface ErrorPagesOptions {
-  /** Language when Accept-Language names none we have. Default "en". */
-  readonly defaultLocale?: Locale;
-  /** Name shown as the page's logo text. Default: the request's host. */
-  readonly brand?: string;
-  /** HTML templates. Default: the bundled `templates/`. */
-  readonly templates?: { readonly page: string; readonly overrides?: Partial<Record<ErrorCode, string>> };
-  /** Probe the origin after a failed fetch to tell refused, timeouts, TLS and DNS apart. Default true. */
-  readonly probe?: boolean;
-  /** Budget for a probe and for reading a failing body's prefix, in ms. Default 1500. */
-  readonly probeTimeoutMs?: number;
-  /** Bytes of a failing body read for evidence. Default 8192. */
-  readonly prefixBytes?: number;
-  /**
-   * Pass an origin's own JSON 5XX on to every client that did not ask for HTML first (API
-   * clients, `fetch()`, curl), with `Vary: Accept` and `Cache-Control: no-store`. False: they get
-   * this Worker's answer instead (JSON, Markdown or the page, by Accept). Default true.
-   */
-  readonly passThroughJson?: boolean;
-  /**
-   * Throw a fault of the app's own code on (after recording it) instead of answering it with a
-   * 500 page, so a Worker that called `ctx.passThroughOnException()` hands the request to the
-   * origin. Failures of the origin still get their pages. Default false.
-   */
-  readonly rethrowFaults?: boolean;
-  /** Incident log settings; false turns recording off. Default: on, see {@link DEFAULT_INCIDENTS}. */
-  readonly incidents?: Partial<Omit<IncidentOptions, "budget">> & { readonly budget?: Partial<IncidentOptions["budget"]> } | false;
-  /**
-   * Keep last good copies of shareable pages in the Cache API and serve one when the origin
-   * fails (docs/resilience.md). Default: off; `paths` must name where.
-   */
-  readonly lastGoodCopy?: Partial<StaleOptions> & Pick<StaleOptions, "paths">;
-  /** The owner's status page, linked from every error page and the banner. Default: none. */
-  readonly statusPageUrl?: string;
-  /**
-   * The known-outage notice on error pages, read from what the incident ledger's alerts write to
-   * KV; false turns it off. Default: on, see {@link DEFAULT_KNOWN_OUTAGE}.
-   */
-  readonly knownOutage?: Partial<KnownOutageOptions> | false;
-}
+export type { ErrorPagesOptions } from "./error-pages-options";
 
 /** What the recorder is told besides the failure: how the visitor was answered, and every attempt. */
 interface RecordExtra {
@@ -77,24 +35,32 @@ interface RecordExtra {
   readonly attempts?: readonly Attempt[];
 }
 
-function check(ok: boolean, message: string): void {
-  if (!ok) throw new ConfigError(message);
-}
-
-function resolveIncidents(o: ErrorPagesOptions["incidents"]): IncidentOptions | false {
-  if (o === false) return false;
-  const merged = { ...DEFAULT_INCIDENTS, ...o, budget: { ...DEFAULT_INCIDENTS.budget, ...o?.budget } };
-  const b = merged.budget;
-  check(b.sampleRate >= 0 && b.sampleRate <= 1, `incidents.budget.sampleRate must be between 0 and 1, got ${b.sampleRate}`);
-  check(Number.isInteger(b.perWindow) && b.perWindow >= 0, `incidents.budget.perWindow must be a whole number ≥ 0`);
-  check(b.windowMs >= 1000 && b.windowMs <= 20_000, `incidents.budget.windowMs must be 1000–20000 (roll-ups must finish within waitUntil's 30 s)`);
-  check(merged.writeTimeoutMs >= 100 && b.windowMs + merged.writeTimeoutMs <= 28_000, `incidents.writeTimeoutMs must be ≥ 100 and leave the roll-up within waitUntil's 30 s`);
-  check(merged.ttlDays > 0, `incidents.ttlDays must be > 0`);
-  return merged;
-}
-
 /** Creates the middleware. Throws {@link ConfigError} on invalid options. */
 export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
+  return createErrorPages(options).middleware;
+}
+
+/**
+ * errorPages in parts, for a caller that runs the handler itself (the site Worker, which builds
+ * a Hono Context only for a request that needs one): `middleware` is {@link errorPages};
+ * `healthy` is what it does with an answer that {@link passes}; `settle` is what it does after
+ * `next()` with everything else, given whether the handler threw, the error, and when it started.
+ */
+export interface ErrorPagesParts {
+  readonly middleware: MiddlewareHandler;
+  readonly healthy: (request: Request, res: Response, ctx: ExecutionContext) => Response;
+  readonly settle: (c: Context, thrown: boolean, error: unknown, started: number) => Promise<void>;
+}
+
+/**
+ * True for an answer errorPages leaves as it is: below 500 is an answer, even one an error
+ * handler chose on purpose (HTTPException 401), unless its status is one no response can carry
+ * (600, an interim 1XX), which would make the runtime fail the request.
+ */
+export const passes = (res: Response): boolean => res.status < 500 && !isBrokenStatus(res.status);
+
+/** {@link errorPages} in parts. Throws {@link ConfigError} on invalid options. */
+export function createErrorPages(options: ErrorPagesOptions = {}): ErrorPagesParts {
   const defaultLocale = options.defaultLocale ?? "en";
   check(isLocale(defaultLocale), `defaultLocale must be one of ${LOCALES.join(", ")}, got "${String(defaultLocale)}"`);
   const inspect: InspectOptions = {
@@ -176,28 +142,15 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
     executionContext(c)?.waitUntil(work);
   };
 
-  return async function errorPagesMiddleware(c, next) {
-    const started = Date.now();
-    let thrown = false;
-    let error: unknown = undefined;
-    try {
-      await next();
-      error = c.error;
-    } catch (value) {
-      // Hono hands only Error instances to onError and rethrows anything else: caught here, a
-      // handler's `throw "x"` still gets a page instead of failing the whole request.
-      thrown = true;
-      error = value;
-    }
+  /** What the middleware does after `next()`, given how the handler ended and when it started. */
+  const settle = async (c: Context, thrown: boolean, error: unknown, started: number): Promise<void> => {
     const failed = thrown || error !== undefined;
     if (failed && rethrowFaults && !(error instanceof OriginFetchError)) {
       record(c, classify(observeFault(error)), rayIdFor(c.req.raw.headers), new Date(), defaultLocale, "passthrough");
       throw error;
     }
     const res = c.res;
-    // Below 500 is an answer, even one an error handler chose on purpose (HTTPException 401); a
-    // status no response can carry (600, an interim 1XX) would make the runtime fail the request.
-    if (!thrown && res.status < 500 && !isBrokenStatus(res.status)) {
+    if (!thrown && passes(res)) {
       if (copies && !failed) keepCopy(c, copies, res);
       return;
     }
@@ -243,6 +196,21 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
       record(c, classify(observeFault(fault)), rayId, time, defaultLocale, "fallback");
     }
   };
+
+  const middleware: MiddlewareHandler = async function errorPagesMiddleware(c, next) {
+    const started = Date.now();
+    try {
+      await next();
+    } catch (value) {
+      // Hono hands only Error instances to onError and rethrows anything else: caught here, a
+      // handler's `throw "x"` still gets a page instead of failing the whole request.
+      return settle(c, true, value, started);
+    }
+    return settle(c, false, c.error, started);
+  };
+
+  const healthy = (request: Request, res: Response, ctx: ExecutionContext): Response => (copies ? copies.keep(request, res, ctx, Date.now()) : res);
+  return { middleware, settle, healthy };
 }
 
 /** A healthy answer, with a last good copy taken alongside when the page may be kept. */

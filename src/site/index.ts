@@ -8,9 +8,10 @@ import { Hono } from "hono/tiny";
 import { adminGate } from "./admin-forward";
 import { type AsyncHandler, chain, serve } from "./chain";
 import { type AdminRoute, adminRouteOf, type Config, loadConfig } from "./config";
-import { DEFAULT_INCIDENTS, errorPages } from "./error-pages";
-import { maintenance, type MaintenanceOptions } from "./maintenance";
-import { recoveringProxy } from "./retry";
+import { createErrorPages, DEFAULT_INCIDENTS, type ErrorPagesParts } from "./error-pages";
+import { type MaintenanceCheck, maintenanceCheck, type MaintenanceOptions } from "./maintenance";
+import { passThrough } from "./pass-through";
+import { recoveringFetch } from "./retry";
 import { generateRayId } from "../core/ray";
 import { fallbackResponse } from "./render/respond";
 import type { SiteBindings } from "./bindings";
@@ -28,19 +29,23 @@ const onZoneRoute = (config: Config): boolean => config.proxy.originUrl === unde
 export function createApp(config: Config, maintenanceStore = true): Hono<{ Bindings: SiteBindings }> {
   const app = new Hono<{ Bindings: SiteBindings }>();
   app.onError(onErrorFor(config));
-  app.all("*", siteHandler(config, maintenanceStore));
+  app.all("*", siteHandler(siteParts(config, maintenanceStore)));
   return app;
 }
 
 /**
  * The site app of {@link createApp} as a Worker's `fetch`: its one handler called with the
- * Context Hono would build, without the router and dispatch around it, since every visitor's
+ * Context Hono would build, without the router and dispatch around it, and a request nothing
+ * needs to answer sent through without a Context at all (pass-through.ts), since every visitor's
  * request passes here and the site has one route.
  */
 export function createFetch(config: Config, maintenanceStore = true): SiteFetch {
   // The path exactly as the app would read it (Hono's getPath decodes it).
   const { getPath } = new Hono<{ Bindings: SiteBindings }>();
-  return serve(siteHandler(config, maintenanceStore), getPath, onErrorFor(config));
+  const parts = siteParts(config, maintenanceStore);
+  const onError = onErrorFor(config);
+  const full = serve(siteHandler(parts), getPath, onError);
+  return passThrough({ full, origin: parts.origin, pages: parts.pages, adminPath: config.admin?.path ?? null, maintenance: parts.gate, getPath, onError });
 }
 
 type SiteFetch = (request: Request, env: SiteBindings, ctx: ExecutionContext) => Promise<Response>;
@@ -57,18 +62,34 @@ function onErrorFor(config: Config): (err: unknown) => Response {
   };
 }
 
-/** The gates, errorPages and the proxy, composed once into the app's one handler. */
-function siteHandler(config: Config, maintenanceStore: boolean): AsyncHandler<{ Bindings: SiteBindings }> {
-  // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
+/** What the site's handler is made of, each created (and its options checked) once. */
+interface SiteParts {
+  readonly config: Config;
+  readonly gate: MaintenanceCheck | undefined;
+  readonly pages: ErrorPagesParts;
+  readonly origin: (request: Request) => Promise<Response>;
+}
+
+function siteParts(config: Config, maintenanceStore: boolean): SiteParts {
   const r = config.resilience;
-  const gate = maintenanceStore && r.maintenanceCheckMs > 0 ? maintenance(maintenanceOptions(config)) : undefined;
+  return {
+    config,
+    gate: maintenanceStore && r.maintenanceCheckMs > 0 ? maintenanceCheck(maintenanceOptions(config)) : undefined,
+    pages: createErrorPages({ ...config.errorPages, rethrowFaults: onZoneRoute(config) }),
+    origin: recoveringFetch(config.proxy, r.retry),
+  };
+}
+
+/** The gates, errorPages and the proxy, composed once into the app's one handler. */
+function siteHandler({ config, gate, pages, origin }: SiteParts): AsyncHandler<{ Bindings: SiteBindings }> {
+  // Before errorPages: the maintenance answer is a 503 on purpose, not a failure to dress up.
   const layers: MiddlewareHandler<{ Bindings: SiteBindings }>[] = [];
   // Before errorPages too: the owner's requests never reach the origin and are never recorded.
-  if (config.admin) layers.push(adminGate(config.admin.path, gate));
-  else if (gate) layers.push(gate);
-  layers.push(errorPages({ ...config.errorPages, rethrowFaults: onZoneRoute(config) }));
+  if (config.admin) layers.push(adminGate(config.admin.path, gate?.middleware));
+  else if (gate) layers.push(gate.middleware);
+  layers.push(pages.middleware);
   // One handler, composed here once: see chain.ts for what Hono's per-request compose costs.
-  return chain(layers, recoveringProxy(config.proxy, r.retry));
+  return chain(layers, (c) => origin(c.req.raw));
 }
 
 function maintenanceOptions(config: Config): MaintenanceOptions {

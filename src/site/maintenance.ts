@@ -130,8 +130,24 @@ async function isOwner(c: Context<{ Bindings: SiteBindings }>, adminPath: string
   }
 }
 
+/**
+ * The maintenance check in parts: `middleware` is {@link maintenance}; `open` is true when this
+ * isolate knows the flag is off (or there is no KV namespace to hold one), so a caller may send
+ * the request on without the middleware. False means the middleware must decide: the flag is on,
+ * or not read yet. Either way it starts a re-read once `checkMs` has passed.
+ */
+export interface MaintenanceCheck {
+  readonly middleware: MiddlewareHandler<{ Bindings: SiteBindings }>;
+  readonly open: (env: SiteBindings, ctx: ExecutionContext) => boolean;
+}
+
 /** The middleware; register it after the admin route and before errorPages. */
 export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bindings: SiteBindings }> {
+  return maintenanceCheck(options).middleware;
+}
+
+/** {@link maintenance} in parts. Throws ConfigError on invalid options. */
+export function maintenanceCheck(options: MaintenanceOptions): MaintenanceCheck {
   if (!(options.checkMs > 0)) throw new ConfigError("maintenance checkMs must be > 0");
   const gate = new MaintenanceGate(options.checkMs);
   const allowed = compileAllowList(options.allowIps);
@@ -158,12 +174,20 @@ export function maintenance(options: MaintenanceOptions): MiddlewareHandler<{ Bi
     );
   };
 
-  return function maintenanceGate(c, next) {
-    const kv = (c.env as unknown as Record<string, unknown> | undefined)?.[options.binding] as KVNamespace | undefined;
+  const kvOf = (env: SiteBindings | undefined) => (env as unknown as Record<string, unknown> | undefined)?.[options.binding] as KVNamespace | undefined;
+
+  const middleware: MiddlewareHandler<{ Bindings: SiteBindings }> = function maintenanceGate(c, next) {
+    const kv = kvOf(c.env);
     if (!kv) return next();
     const state = gate.current(kv, Date.now(), executionContext(c));
     if (state === null) return next();
     if (state instanceof Promise) return state.then((record) => (record ? decide(c, next, record) : next()));
     return decide(c, next, state);
   };
+
+  const open = (env: SiteBindings, ctx: ExecutionContext): boolean => {
+    const kv = kvOf(env);
+    return !kv || gate.current(kv, Date.now(), ctx) === null;
+  };
+  return { middleware, open };
 }

@@ -3,7 +3,6 @@
  * harm: its method is idempotent (or it carries an Idempotency-Key), it has no body, and the
  * first connection failed before any response byte. Every attempt is kept for the incident.
  */
-import type { Context } from "hono";
 import type { OriginAttempt } from "../core/incident";
 import { fetchOrigin, OriginFetchError, type ProxyOptions } from "./proxy";
 
@@ -158,8 +157,8 @@ export async function fetchWithRecovery(request: Request, options: ProxyOptions,
   return res;
 }
 
-/** The proxy handler with recovery; a plain {@link fetchOrigin} when both retry and backup are off. */
-export function recoveringProxy(options: ProxyOptions, retry: RetryOptions): (c: Context) => Promise<Response> {
-  if (!retry.retry && !retry.backupUrl) return (c) => fetchOrigin(c.req.raw, options);
-  return (c) => fetchWithRecovery(c.req.raw, options, retry);
+/** The origin fetch with recovery; a plain {@link fetchOrigin} when both retry and backup are off. */
+export function recoveringFetch(options: ProxyOptions, retry: RetryOptions): (request: Request) => Promise<Response> {
+  if (!retry.retry && !retry.backupUrl) return (request) => fetchOrigin(request, options);
+  return (request) => fetchWithRecovery(request, options, retry);
 }
