@@ -64,6 +64,10 @@ export type Rule =
   | "status_out_of_range"
   | "timeout_port_open"
   | "connect_timeout"
+  /** The connect check (ORIGIN_CONNECT_TIMEOUT_MS) found the origin accepting no connection. */
+  | "connect_check"
+  /** The same, and the probe after it found the port closed. */
+  | "connect_check_closed"
   | "timeout_port_closed"
   | "lost_port_closed"
   | "connect_failed_ip"
@@ -111,6 +115,8 @@ export interface ErrorObservation {
   readonly errorName: string;
   readonly errorMessage: string;
   readonly timedOut: boolean;
+  /** True when the connect check ended the wait: no connection within `ORIGIN_CONNECT_TIMEOUT_MS`. */
+  readonly connectTimedOut?: boolean;
   /** The header timeout that was in force (`ORIGIN_TIMEOUT_MS`). */
   readonly timeoutMs?: number;
   readonly elapsedMs: number;
@@ -185,6 +191,10 @@ function decideTls(tls: TlsOutcome, lost: boolean): Decision {
 function decideError(o: ErrorObservation): Decision {
   const lost = /network connection lost/i.test(o.errorMessage);
   const probe = o.probe;
+  if (o.connectTimedOut) {
+    // Our own connect already failed; the probe after it only says whether the port is closed.
+    return probe !== "skipped" && probe.tcp === "failed" ? { kind: "refused", rule: "connect_check_closed" } : { kind: "connect_timeout", rule: "connect_check" };
+  }
   if (probe === "skipped") {
     if (o.timedOut) return { kind: "response_timeout", rule: "unprobed_timeout" };
     return lost ? { kind: "connection_lost", rule: "unprobed_lost" } : { kind: "bad_reply", rule: "unprobed_error" };

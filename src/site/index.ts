@@ -12,6 +12,7 @@ import { createErrorPages, DEFAULT_INCIDENTS, type ErrorPagesParts } from "./err
 import { type MaintenanceCheck, maintenanceCheck, type MaintenanceOptions } from "./maintenance";
 import { passThrough } from "./pass-through";
 import { recoveringFetch } from "./retry";
+import { originConnects } from "./connect-check";
 import { generateRayId } from "../core/ray";
 import { fallbackResponse } from "./render/respond";
 import type { SiteBindings } from "./bindings";
@@ -76,7 +77,7 @@ function siteParts(config: Config, maintenanceStore: boolean): SiteParts {
     config,
     gate: maintenanceStore && r.maintenanceCheckMs > 0 ? maintenanceCheck(maintenanceOptions(config)) : undefined,
     pages: createErrorPages({ ...config.errorPages, rethrowFaults: onZoneRoute(config) }),
-    origin: recoveringFetch(config.proxy, r.retry),
+    origin: recoveringFetch(config.proxy, r.retry, originConnects(config.errorPages.probeTimeoutMs)),
   };
 }
 

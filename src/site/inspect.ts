@@ -165,6 +165,7 @@ export async function observeError(error: unknown, options: InspectOptions): Pro
     errorName: cause.name,
     errorMessage: cause.message,
     timedOut: error.timedOut,
+    ...(error.connectTimedOut ? { connectTimedOut: true } : {}),
     ...(error.timeoutMs !== undefined ? { timeoutMs: error.timeoutMs } : {}),
     elapsedMs: error.elapsedMs,
     origin: error.origin.origin,

@@ -30,7 +30,8 @@ function closeQuietly(socket: Socket): void {
   socket.close().catch(() => undefined);
 }
 
-async function tcpProbe(url: URL, ms: number): Promise<Pick<ProbeResult, "tcp" | "detail">> {
+/** A bare TCP connect to `url`'s host and port, given up after `ms`. */
+export async function tcpProbe(url: URL, ms: number): Promise<Pick<ProbeResult, "tcp" | "detail">> {
   const socket = connect({ hostname: hostOf(url), port: portOf(url) });
   try {
     const opened = await within(socket.opened, ms);

@@ -26,9 +26,49 @@ export class OriginFetchError extends Error {
     options: { cause: unknown },
     /** The header timeout that was in force. */
     readonly timeoutMs?: number,
+    /** True when a {@link ConnectCheck} found the origin accepting no connection: nothing was sent. */
+    readonly connectTimedOut = false,
   ) {
-    super(timedOut ? `origin sent no response headers within the timeout` : `origin fetch failed`, options);
+    super(connectTimedOut ? "origin accepted no connection within the connect timeout" : timedOut ? `origin sent no response headers within the timeout` : `origin fetch failed`, options);
   }
+}
+
+/**
+ * A look at the origin when no response headers came within `afterMs`: the runtime's fetch does
+ * not say whether it is still connecting or already waiting for an answer. `connects` says
+ * whether the origin accepts a connection now; false ends the wait as a connect timeout, which
+ * may be retried, where a slow answer may not.
+ */
+export interface ConnectCheck {
+  readonly afterMs: number;
+  /** Whether the request may be ended at the check at all (one that may not keeps waiting). */
+  readonly applies: (request: Request) => boolean;
+  readonly connects: (origin: URL) => Promise<boolean>;
+}
+
+/** What a wait ends with when the connect check found no connection. */
+const NO_CONNECTION: unique symbol = Symbol("no connection");
+const NOT_SETTLED: unique symbol = Symbol("not settled");
+const notSettled = Promise.resolve(NOT_SETTLED);
+
+/** Waits out `deadline`, keeping the isolate's timer when handed it. */
+async function headersBy<T>(work: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+  let answer = await deadlines.wait(work, deadline);
+  while (answer === HAND_OVER) answer = await deadlines.wait(work, deadline, true);
+  return answer;
+}
+
+/** After the connect check's time: the answer, TIMED_OUT at `deadline`, or NO_CONNECTION. */
+async function afterCheck<T>(work: Promise<T>, target: string, request: Request, check: ConnectCheck, deadline: number): Promise<T | typeof TIMED_OUT | typeof NO_CONNECTION> {
+  if (!check.applies(request)) return headersBy(work, deadline);
+  const answered = work.then(() => true, () => true);
+  const connects = await Promise.race([answered, check.connects(new URL(target))]);
+  if (!connects) {
+    // Headers that arrived while the origin was being looked at still win.
+    const settled = await Promise.race([work, notSettled]);
+    return settled === NOT_SETTLED ? NO_CONNECTION : settled;
+  }
+  return headersBy(work, deadline);
 }
 
 /** Where `url`'s path starts: after `scheme://authority`. A request URL always has both. */
@@ -107,7 +147,8 @@ const deadlines = new DeadlineWatch();
 
 /**
  * Fetches `request` from the origin. Resolves with the origin's response exactly as sent;
- * rejects with {@link OriginFetchError} when no response headers arrive.
+ * rejects with {@link OriginFetchError} when no response headers arrive (with `check`, also
+ * when none came within `check.afterMs` and the origin accepts no connection).
  *
  * Only the wait for headers is bounded (the body may legitimately stream for much longer), and
  * it is bounded by a race with the isolate's {@link DeadlineWatch}, not an AbortSignal or a
@@ -116,7 +157,7 @@ const deadlines = new DeadlineWatch();
  * unfinished subrequests once the request and its `waitUntil` work are done, so a fetch given up
  * on does not outlive the visitor's answer by more than that.
  */
-export async function fetchOrigin(request: Request, options: ProxyOptions = {}): Promise<Response> {
+export async function fetchOrigin(request: Request, options: ProxyOptions = {}, check?: ConnectCheck): Promise<Response> {
   const requestUrl = request.url;
   const { target, visitorHost } = targetOf(requestUrl, routeOf(options));
   const timeoutMs = options.timeoutMs ?? 100_000;
@@ -124,14 +165,21 @@ export async function fetchOrigin(request: Request, options: ProxyOptions = {}):
   const init = forwardedInit(request, requestUrl, visitorHost);
   const started = Date.now();
   const deadline = started + timeoutMs;
-  let answer: Response | typeof TIMED_OUT | typeof HAND_OVER;
+  // With a connect check, the first wait ends at the check; the rest is the rare path.
+  const checkAt = check && check.afterMs < timeoutMs ? started + check.afterMs : deadline;
+  let answer: Response | typeof TIMED_OUT | typeof HAND_OVER | typeof NO_CONNECTION;
   try {
     const work = (options.fetch ?? fetch)(target, init);
-    answer = await deadlines.wait(work, deadline);
+    answer = await deadlines.wait(work, checkAt);
     // Rare (about once per origin round trip per isolate): this request now keeps the timer.
-    while (answer === HAND_OVER) answer = await deadlines.wait(work, deadline, true);
+    while (answer === HAND_OVER) answer = await deadlines.wait(work, checkAt, true);
+    if (answer === TIMED_OUT && check && checkAt < deadline) answer = await afterCheck(work, target, request, check, deadline);
   } catch (cause) {
     throw new OriginFetchError(new URL(target), false, Date.now() - started, { cause }, timeoutMs);
+  }
+  if (answer === NO_CONNECTION) {
+    const cause = new DOMException("origin accepted no connection within the connect timeout", "TimeoutError");
+    throw new OriginFetchError(new URL(target), false, Date.now() - started, { cause }, timeoutMs, true);
   }
   if (answer !== TIMED_OUT) return answer;
   const cause = new DOMException("origin sent no response headers in time", "TimeoutError");

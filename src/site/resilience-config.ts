@@ -4,7 +4,7 @@
  */
 import type { Reader } from "../core/vars";
 import { compileAllowList } from "./maintenance";
-import type { RetryOptions } from "./retry";
+import { DEFAULT_RETRY, type RetryOptions } from "./retry";
 import { compilePaths, DEFAULT_STALE, type StaleOptions } from "./stale/policy";
 
 export interface ResilienceConfig {
@@ -36,6 +36,7 @@ export function readResilience(r: Reader): ResilienceConfig {
   const retry: RetryOptions = {
     retry: r.boolean("ORIGIN_RETRY", true),
     delayMs: r.number("ORIGIN_RETRY_DELAY_MS", 100, 0, 5000),
+    connectTimeoutMs: r.number("ORIGIN_CONNECT_TIMEOUT_MS", DEFAULT_RETRY.connectTimeoutMs, 0, 600_000),
     ...(backupUrl ? { backupUrl } : {}),
   };
   const statusPageUrl = r.url("STATUS_PAGE_URL")?.href;

@@ -4,7 +4,7 @@
  * first connection failed before any response byte. Every attempt is kept for the incident.
  */
 import type { OriginAttempt } from "../core/incident";
-import { fetchOrigin, OriginFetchError, type ProxyOptions } from "./proxy";
+import { type ConnectCheck, fetchOrigin, OriginFetchError, type ProxyOptions } from "./proxy";
 
 export interface RetryOptions {
   /** Retry a connection that failed before any response byte once. Default true. */
@@ -13,9 +13,15 @@ export interface RetryOptions {
   readonly delayMs: number;
   /** Where the same request goes when the primary fails in a retryable way. Default: none. */
   readonly backupUrl?: URL;
+  /**
+   * With ORIGIN_URL: after this many ms without response headers, look whether the origin
+   * accepts connections, and if not, end the attempt as a connect timeout (retryable). 0: never.
+   * Default 19000 (Cloudflare's own connect timeout).
+   */
+  readonly connectTimeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { retry: true, delayMs: 100 };
+export const DEFAULT_RETRY: RetryOptions = { retry: true, delayMs: 100, connectTimeoutMs: 19_000 };
 
 /** The header on an answer that came from the backup origin. */
 export const BACKUP_HEADER = "x-served-from";
@@ -52,6 +58,7 @@ const CONNECT_STATUSES = new Set([521, 522, 525, 526]);
  */
 export function failedBeforeResponse(err: unknown): boolean {
   if (!(err instanceof OriginFetchError) || err.timedOut) return false;
+  if (err.connectTimedOut) return true;
   const message = err.cause instanceof Error ? err.cause.message : String(err.cause);
   if (/network connection lost/i.test(message)) return true;
   return err.origin.protocol === "https:" && /internal error/i.test(message);
@@ -75,9 +82,9 @@ function attemptOf(origin: Attempt["origin"], outcome: Outcome, elapsedMs: numbe
 
 const retryable = (o: Outcome): boolean => ("res" in o ? CONNECT_STATUSES.has(o.res.status) : failedBeforeResponse(o.err));
 
-async function attempt(request: Request, options: ProxyOptions): Promise<Outcome> {
+async function attempt(request: Request, options: ProxyOptions, check: ConnectCheck | undefined): Promise<Outcome> {
   try {
-    return { res: await fetchOrigin(request, options) };
+    return { res: await fetchOrigin(request, options, check) };
   } catch (err) {
     return { err };
   }
@@ -109,7 +116,7 @@ function failWith(outcome: Outcome, attempts: readonly Attempt[]): Response {
  * The slow path, taken only after a first attempt failed in a retryable way: a jittered retry of
  * the primary within what is left of the header budget, then the backup origin.
  */
-async function recover(request: Request, first: Outcome, firstMs: number, options: ProxyOptions, retry: RetryOptions, started: number): Promise<Response> {
+async function recover(request: Request, first: Outcome, firstMs: number, options: ProxyOptions, retry: RecoveryOptions, started: number): Promise<Response> {
   const budget = options.timeoutMs ?? 100_000;
   const attempts: Attempt[] = [attemptOf("primary", first, firstMs)];
   let last = first;
@@ -120,7 +127,7 @@ async function recover(request: Request, first: Outcome, firstMs: number, option
       if ("res" in last) await last.res.body?.cancel().catch(() => undefined);
       await sleep(delay);
       const at = Date.now();
-      const next = await attempt(request, { ...options, timeoutMs: left() });
+      const next = await attempt(request, { ...options, timeoutMs: left() }, retry.connectCheck);
       attempts.push(attemptOf("primary", next, Date.now() - at, delay));
       if (!retryable(next)) return "res" in next ? answered(next.res, attempts) : failWith(next, attempts);
       last = next;
@@ -128,7 +135,7 @@ async function recover(request: Request, first: Outcome, firstMs: number, option
   }
   if (retry.backupUrl && left() >= MIN_ATTEMPT_MS) {
     const at = Date.now();
-    const backup = await attempt(request, { ...options, originUrl: retry.backupUrl, timeoutMs: left() });
+    const backup = await attempt(request, { ...options, originUrl: retry.backupUrl, timeoutMs: left() }, retry.connectCheck);
     attempts.push(attemptOf("backup", backup, Date.now() - at));
     if (!retryable(backup) && "res" in backup) {
       if ("res" in last) await last.res.body?.cancel().catch(() => undefined);
@@ -144,11 +151,11 @@ async function recover(request: Request, first: Outcome, firstMs: number, option
  * sent again. The healthy path is the plain fetch and one status check: whether the request may
  * be sent twice is only asked once it failed.
  */
-export async function fetchWithRecovery(request: Request, options: ProxyOptions, retry: RetryOptions): Promise<Response> {
+export async function fetchWithRecovery(request: Request, options: ProxyOptions, retry: RecoveryOptions): Promise<Response> {
   const started = Date.now();
   let res: Response;
   try {
-    res = await fetchOrigin(request, options);
+    res = await fetchOrigin(request, options, retry.connectCheck);
   } catch (err) {
     if (failedBeforeResponse(err) && mayRetry(request)) return recover(request, { err }, Date.now() - started, options, retry, started);
     throw err;
@@ -157,8 +164,18 @@ export async function fetchWithRecovery(request: Request, options: ProxyOptions,
   return res;
 }
 
-/** The origin fetch with recovery; a plain {@link fetchOrigin} when both retry and backup are off. */
-export function recoveringFetch(options: ProxyOptions, retry: RetryOptions): (request: Request) => Promise<Response> {
+/** The retry's options with the connect check built from `connectTimeoutMs` (where it applies). */
+export type RecoveryOptions = Omit<RetryOptions, "connectTimeoutMs"> & { readonly connectCheck?: ConnectCheck };
+
+/**
+ * The origin fetch with recovery; a plain {@link fetchOrigin} when both retry and backup are off.
+ * `connects` looks at the origin for the connect check (connect-check.ts in the site Worker).
+ */
+export function recoveringFetch(options: ProxyOptions, retry: RetryOptions, connects?: ConnectCheck["connects"]): (request: Request) => Promise<Response> {
   if (!retry.retry && !retry.backupUrl) return (request) => fetchOrigin(request, options);
-  return (request) => fetchWithRecovery(request, options, retry);
+  const { connectTimeoutMs, ...rest } = retry;
+  // On a zone route the platform times the connect itself and answers 522, which is retried.
+  const check = connects && options.originUrl && connectTimeoutMs > 0 ? { afterMs: connectTimeoutMs, applies: mayRetry, connects } : undefined;
+  const recovery: RecoveryOptions = check ? { ...rest, connectCheck: check } : rest;
+  return (request) => fetchWithRecovery(request, options, recovery);
 }

@@ -135,6 +135,9 @@ describe("decision table: when fetching the origin throws", () => {
     ["unprobed_timeout", thrown({ probe: "skipped", timedOut: true }), { status: 524, kind: "response_timeout" }],
     ["unprobed_lost", thrown({ probe: "skipped", errorMessage: LOST }), { status: 520, kind: "connection_lost" }],
     ["unprobed_error", thrown({ probe: "skipped" }), { status: 520, kind: "bad_reply" }],
+    ["connect_check", thrown({ connectTimedOut: true, probe: "skipped" }), { status: 522, kind: "connect_timeout" }],
+    ["connect_check", thrown({ connectTimedOut: true, probe: { tcp: "open", tcpMs: 2 } }), { status: 522, kind: "connect_timeout" }],
+    ["connect_check_closed", thrown({ connectTimedOut: true, probe: failed }), { status: 521, kind: "refused" }],
   ])("rule %s", (rule, observation, expected) => {
     expect(classify(observation)).toMatchObject({ rule, ...expected });
   });

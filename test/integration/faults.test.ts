@@ -48,7 +48,7 @@ function nodeApp(origin: Origin, env: Record<string, unknown> | "default" = "def
     proxy: { originUrl: new URL("http://origin.test"), timeoutMs: 5000, fetch: ((input: string | URL, init: RequestInit) => origin(new Request(input, init))) as typeof fetch },
     errorPages: { probe: false },
     admin: null,
-    resilience: { stale: null, retry: { retry: false, delayMs: 0 }, maintenanceCheckMs: 0, maintenanceAllowIps: [] },
+    resilience: { stale: null, retry: { retry: false, delayMs: 0, connectTimeoutMs: 0 }, maintenanceCheckMs: 0, maintenanceAllowIps: [] },
   } as Parameters<typeof createApp>[0]);
   const ctx = { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {} };
   return {

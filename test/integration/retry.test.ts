@@ -1,9 +1,11 @@
 /**
  * One safe retry and the backup origin, against real loopback origins: one that resets its first
- * connection, one that is closed and reopened on the same port, and ports that refuse.
+ * connection, one that is closed and reopened on the same port, ports that refuse, a port whose
+ * connects hang (its accept queue full) and an origin that answers late.
  */
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOrigins } from "../../demo/origin.mjs";
 import { escapeHtml } from "../../src/core/html";
 import { RESILIENCE_TEXT } from "../../src/core/i18n/resilience";
 import type { IncidentRecord } from "../../src/core/incident";
@@ -14,6 +16,7 @@ import { eventually, type RunningWorkers, startWorkers } from "../support/worker
 let flaky: FlakyOrigin;
 let backup: FlakyOrigin;
 let refusedPort: number;
+let origins: Awaited<ReturnType<typeof startOrigins>>;
 let w: RunningWorkers;
 const BASE = "https://shop.example.com";
 const common = { ORIGIN_TIMEOUT_MS: "5000", PROBE_TIMEOUT_MS: "1000", ORIGIN_RETRY_DELAY_MS: "20" };
@@ -32,16 +35,25 @@ beforeAll(async () => {
   backup = await startFlakyOrigin();
   refusedPort = await freePort();
   const refused = `http://127.0.0.1:${refusedPort}`;
+  origins = await startOrigins();
+  // A connect to it hangs; without python3 there is none and those tests are skipped.
+  const hung = `http://127.0.0.1:${origins.backlogPort ?? refusedPort}`;
+  const connectCheck = { ORIGIN_CONNECT_TIMEOUT_MS: "400", ORIGIN_TIMEOUT_MS: "8000" };
   w = await startWorkers([
     { name: "retry", vars: { ...common, ORIGIN_URL: flaky.url } },
     { name: "no-retry", vars: { ...common, ORIGIN_URL: flaky.url, ORIGIN_RETRY: "false" } },
     { name: "down", vars: { ...common, ORIGIN_URL: refused } },
     { name: "backup", vars: { ...common, ORIGIN_URL: refused, BACKUP_ORIGIN_URL: backup.url } },
     { name: "both-down", vars: { ...common, ORIGIN_URL: refused, BACKUP_ORIGIN_URL: refused } },
+    { name: "hung", vars: { ...common, ...connectCheck, ORIGIN_URL: hung } },
+    { name: "hung-backup", vars: { ...common, ...connectCheck, ORIGIN_URL: hung, BACKUP_ORIGIN_URL: backup.url } },
+    { name: "hung-post", vars: { ...common, ORIGIN_CONNECT_TIMEOUT_MS: "400", ORIGIN_TIMEOUT_MS: "2000", ORIGIN_URL: hung, BACKUP_ORIGIN_URL: backup.url } },
+    { name: "slow", vars: { ...common, ...connectCheck, ORIGIN_URL: origins.http } },
   ]);
 });
 afterAll(async () => {
   await w?.close();
+  await origins?.close();
   await flaky?.close().catch(() => undefined);
   await backup?.close().catch(() => undefined);
 });
@@ -157,5 +169,50 @@ describe("the backup origin", () => {
   it("a single failure says nothing about a backup", async () => {
     const res = await w.fetch("down", `${BASE}/`, { headers: { accept: "text/html" } });
     expect(await res.text()).not.toContain(escapeHtml(RESILIENCE_TEXT.en.bothFailed));
+  });
+});
+
+describe("a connect that hangs (ORIGIN_CONNECT_TIMEOUT_MS)", () => {
+  it("is ended at the connect check and retried once; the incident says why", async (ctx) => {
+    if (!origins.backlogPort) return ctx.skip();
+    const ray = "2e7a000000000004-ICN";
+    const res = await w.fetch("hung", `${BASE}/`, { headers: { accept: "application/json", "cf-ray": ray } });
+    expect(res.status).toBe(522);
+    await res.arrayBuffer();
+    const stored = await record(ray);
+    expect(stored.rule).toBe("connect_check");
+    expect(stored.attempts?.map((a) => [a.origin, a.outcome])).toEqual([
+      ["primary", "connect_failed"],
+      ["primary", "connect_failed"],
+    ]);
+    expect(stored.attempts?.[0]?.error).toMatch(/accepted no connection/);
+  });
+
+  it("sends the request on to the backup origin, which answers", async (ctx) => {
+    if (!origins.backlogPort) return ctx.skip();
+    const res = await w.fetch("hung-backup", `${BASE}/from-backup-after-hang`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-served-from")).toBe("backup-origin");
+    expect(await res.text()).toContain("/from-backup-after-hang");
+    expect(backup.hits.get("/from-backup-after-hang")).toBe(1);
+  });
+
+  it("never ends a POST's wait early or sends it to the backup: it gets the header timeout", async (ctx) => {
+    if (!origins.backlogPort) return ctx.skip();
+    const ray = "2e7a000000000005-ICN";
+    const res = await w.fetch("hung-post", `${BASE}/posted`, { method: "POST", body: "x", headers: { accept: "application/json", "cf-ray": ray } });
+    expect(res.status).toBe(522);
+    await res.arrayBuffer();
+    expect(backup.hits.get("/posted")).toBeUndefined();
+    const stored = await record(ray);
+    expect(stored.rule).toBe("connect_timeout");
+    expect(stored.evidence).toMatchObject({ source: "exception", timedOut: true });
+    expect(stored.attempts).toBeUndefined();
+  });
+
+  it("leaves an origin that accepted the connection and answers late alone", async () => {
+    const res = await w.fetch("slow", `${BASE}/slow-headers/1500`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("slow");
   });
 });

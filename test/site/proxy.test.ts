@@ -84,3 +84,59 @@ describe("the origin's URL, joined as strings", () => {
     expect(((err as OriginFetchError).cause as Error).name).toBe("TimeoutError");
   });
 });
+
+describe("the connect check", () => {
+  const never = (() => new Promise<Response>(() => undefined)) as typeof fetch;
+  const options = { originUrl: new URL("http://127.0.0.1:9/base"), timeoutMs: 400, fetch: never };
+  const check = (connects: boolean | Promise<boolean>, applies = true) => {
+    const looked: string[] = [];
+    return {
+      looked,
+      check: { afterMs: 20, applies: () => applies, connects: async (origin: URL) => (looked.push(origin.href), connects) },
+    };
+  };
+
+  it("ends the wait as a connect timeout when the origin accepts no connection, naming the target it looked at", async () => {
+    const { looked, check: c } = check(false);
+    const err = (await fetchOrigin(new Request("https://shop.example/a"), options, c).catch((e: unknown) => e)) as OriginFetchError;
+    expect(err).toBeInstanceOf(OriginFetchError);
+    expect(err.connectTimedOut).toBe(true);
+    expect(err.timedOut).toBe(false);
+    expect((err.cause as Error).name).toBe("TimeoutError");
+    expect(looked).toEqual(["http://127.0.0.1:9/base/a"]);
+  });
+
+  it("keeps waiting for the header timeout when the origin accepts connections", async () => {
+    const { check: c } = check(true);
+    const err = (await fetchOrigin(new Request("https://shop.example/a"), options, c).catch((e: unknown) => e)) as OriginFetchError;
+    expect(err.timedOut).toBe(true);
+    expect(err.connectTimedOut).toBe(false);
+  });
+
+  it("does not look at all for a request it does not apply to", async () => {
+    const { looked, check: c } = check(false, false);
+    const err = (await fetchOrigin(new Request("https://shop.example/a", { method: "POST", body: "x" }), options, c).catch((e: unknown) => e)) as OriginFetchError;
+    expect(err.timedOut).toBe(true);
+    expect(looked).toEqual([]);
+  });
+
+  it("takes headers that arrive while the origin is being looked at", async () => {
+    let answer: (res: Response) => void = () => undefined;
+    const late = (() => new Promise<Response>((resolve) => (answer = resolve))) as typeof fetch;
+    let verdict: (connects: boolean) => void = () => undefined;
+    const looking = new Promise<boolean>((resolve) => (verdict = resolve));
+    const { check: c } = check(looking);
+    const pending = fetchOrigin(new Request("https://shop.example/a"), { ...options, fetch: late }, c);
+    await new Promise((r) => setTimeout(r, 60));
+    answer(new Response("late but here"));
+    verdict(false);
+    expect(await (await pending).text()).toBe("late but here");
+  });
+
+  it("is not made when the header timeout comes first", async () => {
+    const { looked, check: c } = check(false);
+    const err = (await fetchOrigin(new Request("https://shop.example/a"), { ...options, timeoutMs: 10 }, { ...c, afterMs: 10 }).catch((e: unknown) => e)) as OriginFetchError;
+    expect(err.timedOut).toBe(true);
+    expect(looked).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ describe("the resilience vars", () => {
     const { resilience, errorPages } = loadConfig({});
     expect(resilience.stale).toBeNull();
     expect(errorPages.lastGoodCopy).toBeUndefined();
-    expect(resilience.retry).toEqual({ retry: true, delayMs: 100 });
+    expect(resilience.retry).toEqual({ retry: true, delayMs: 100, connectTimeoutMs: 19_000 });
     expect(resilience.maintenanceCheckMs).toBe(10_000);
     expect(resilience.maintenanceAllowIps).toEqual([]);
     expect(resilience.statusPageUrl).toBeUndefined();
@@ -22,6 +22,7 @@ describe("the resilience vars", () => {
       STALE_ON_5XX: "true",
       ORIGIN_RETRY: "false",
       ORIGIN_RETRY_DELAY_MS: "250",
+      ORIGIN_CONNECT_TIMEOUT_MS: "5000",
       BACKUP_ORIGIN_URL: "https://backup.example.com",
       MAINTENANCE_CHECK_S: "0",
       MAINTENANCE_ALLOW_IPS: "203.0.113.7, 198.51.100.0/24",
@@ -29,7 +30,7 @@ describe("the resilience vars", () => {
     });
     expect(resilience.stale).toEqual({ paths: ["/blog/*", "/about"], maxAgeS: 3600, maxBytes: 2048, refreshS: 5, bypassCookies: ["session", "wp_logged_in"], onOriginStatus: true });
     expect(errorPages.lastGoodCopy).toEqual(resilience.stale);
-    expect(resilience.retry).toEqual({ retry: false, delayMs: 250, backupUrl: new URL("https://backup.example.com") });
+    expect(resilience.retry).toEqual({ retry: false, delayMs: 250, connectTimeoutMs: 5000, backupUrl: new URL("https://backup.example.com") });
     expect(resilience.maintenanceCheckMs).toBe(0);
     expect(resilience.maintenanceAllowIps).toEqual(["203.0.113.7", "198.51.100.0/24"]);
     expect(errorPages.statusPageUrl).toBe("https://status.example.com/");
