@@ -60,7 +60,7 @@ ${rows}
 </tbody>
 </table>
 <p><small>Also: <code>/status/{code}</code>, <code>/branded/{code}</code>, <code>/json/{code}</code>, <code>/cf530/{sub}</code>,
-<code>/retry-after/{code}/{seconds}</code>, <code>/slow-headers/{ms}</code>, <code>/stream/{mib}</code>, <code>/huge-error/{mib}</code>.</small></p>
+<code>/cf-edge/{code}/{sub}</code>, <code>/retry-after/{code}/{seconds}</code>, <code>/slow-headers/{ms}</code>, <code>/stream/{mib}</code>, <code>/huge-error/{mib}</code>.</small></p>
 `,
   );
 }

@@ -110,6 +110,7 @@ const BY_PATTERN = new Map([
   ["json", oneArg(statusCode, jsonError)],
   ["cf530", oneArg(subcode, (ex, sub) => reply(ex, 530, [TEXT], `error code: ${sub}`))],
   ["retry-after", { arity: 2, run: retryAfter }],
+  ["cf-edge", { arity: 2, run: cloudflareEdge }],
   ["stream", oneArg(upTo(MAX_MIB), stream)],
   ["huge-error", oneArg(upTo(MAX_MIB), hugeError)],
   ["slow-headers", oneArg(upTo(MAX_SLOW_MS), (ex, ms) => ex.later(() => reply(ex, 200, [TEXT], "slow"), ms))],
@@ -154,6 +155,19 @@ function retryAfter(ex, [code, secs]) {
   const seconds = intIn(secs, 0, 9_999_999_999);
   if (status === undefined || seconds === undefined) return false;
   reply(ex, status, [HTML, X_ORIGIN, ["Retry-After", seconds]], statusPage(status));
+  return true;
+}
+
+/**
+ * Cloudflare's own plain-text error with a 1xxx code, as a Worker on the origin's zone that failed
+ * gets it (`/cf-edge/500/1101`, `/cf-edge/503/1102`).
+ * @param {Exchange} ex @param {string[]} args
+ */
+function cloudflareEdge(ex, [code, sub]) {
+  const status = statusCode(code);
+  const detail = subcode(sub);
+  if (status === undefined || detail === undefined) return false;
+  reply(ex, status, [TEXT, ["Server", "cloudflare"]], `error code: ${detail}`);
   return true;
 }
 

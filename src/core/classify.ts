@@ -168,7 +168,10 @@ function decideResponse(o: ResponseObservation): Decision {
   }
   if (o.status >= 520) return { kind: "reported", rule: "reported_status" };
   const verdict = recognize({ status: o.status, server: o.server, cfRay: o.cfRay, body: o.bodyPrefix });
-  return { kind: verdict.side === "edge" ? "edge_status" : "origin_status", rule: verdict.rule };
+  if (verdict.side === "origin") return { kind: "origin_status", rule: verdict.rule };
+  // Cloudflare's own page may name a 1xxx code with a 500–504 too (1101, 1102: a Worker upstream failed).
+  const found = findSubCode(o.bodyPrefix);
+  return { kind: "edge_status", rule: verdict.rule, ...(found ? { subCode: found.code } : {}) };
 }
 
 function decideTls(tls: TlsOutcome, lost: boolean): Decision {

@@ -118,7 +118,7 @@ export const isRecordedStatus = (n: number): boolean => Number.isInteger(n) && n
 export const isBrokenStatus = (status: number): boolean => status > 599 || (status < 200 && status !== 101);
 
 /** 1xxx codes that travel with a 530. Unknown ones are still shown, with generic text. */
-export type SubCode = 1000 | 1001 | 1002 | 1003 | 1004 | 1014 | 1016 | 1018 | 1019 | 1033;
+export type SubCode = 1000 | 1001 | 1002 | 1003 | 1004 | 1014 | 1016 | 1018 | 1019 | 1033 | 1101 | 1102;
 
 export interface SubCodeSpec {
   readonly code: SubCode;
@@ -145,6 +145,9 @@ export const SUBCODES: Readonly<Record<SubCode, SubCodeSpec>> = {
   1018: sub(1018, "host_not_found", "Could not find host", true),
   1019: sub(1019, "compute_server_error", "Compute server error", true),
   1033: sub(1033, "tunnel_error", "Tunnel error", true),
+  // With a 500 and a 503: a Worker of Cloudflare's network, upstream of this one, failed.
+  1101: sub(1101, "worker_threw_exception", "Worker threw exception", true),
+  1102: sub(1102, "worker_exceeded_resource_limits", "Worker exceeded resource limits", true),
 };
 
 export const isSubCode = (n: number): n is SubCode => Object.hasOwn(SUBCODES, n);

@@ -65,6 +65,18 @@ describe("decision table: when the origin answers", () => {
     expect(f.evidence).toBe(observation);
   });
 
+  it("keeps the 1xxx code Cloudflare's own 500/503 names (a Worker upstream failed), and none on an origin's page", () => {
+    const threw = classify(response(500, "error code: 1101", { ...cloudflare, contentType: "text/plain" }));
+    expect(threw).toMatchObject({ code: 500, status: 500, kind: "edge_status", rule: "cf_error_code_text", subCode: 1101, name: "worker_threw_exception", hop: "edge" });
+    const limits = classify(response(503, fixtureBody("cf-full-502-host.html").replace(/<title>[^<]*<\/title>/, "<title>example.com | 1102: Worker exceeded resource limits</title>").replace('class="cf-error-source ', 'class=" '), cloudflare));
+    expect(limits).toMatchObject({ code: 503, kind: "edge_status", subCode: 1102, name: "worker_exceeded_resource_limits" });
+    const origin = classify(response(500, "<h1>error code: 1101</h1>"));
+    expect(origin).toMatchObject({ kind: "origin_status" });
+    expect(origin.subCode).toBeUndefined();
+    const plain = classify(response(502, "error code: 502", { ...cloudflare, contentType: "text/plain" }));
+    expect(plain.subCode).toBeUndefined();
+  });
+
   it("rule reported_status also covers a 530 whose 1xxx code is nowhere in the body", () => {
     const f = classify(response(530, "nothing here"));
     expect(f).toMatchObject({ rule: "reported_status", status: 530 });

@@ -115,6 +115,18 @@ describe("origin status codes", () => {
     expect(page).toContain(en.subCodes[1016].title);
     expect((await problem("main", "/cf530/1033")).body).toMatchObject({ error_code: 530, sub_code: 1033, error_name: "tunnel_error" });
   });
+
+  it("Cloudflare's own 500 and 503 keep the 1xxx code of the Worker failure they name", async () => {
+    const res = await w.fetch("main", `${BASE}/cf-edge/500/1101`, { headers: html });
+    expect(res.status).toBe(500);
+    const page = await res.text();
+    expect(page).toContain(escapeHtml(en.subCodes[1101].title));
+    expect(page).toContain(escapeHtml(en.subCodes[1101].owner[0] ?? ""));
+    const threw = await problem("main", "/cf-edge/500/1101");
+    expect(threw.res.status).toBe(500);
+    expect(threw.body).toMatchObject({ error_code: 500, sub_code: 1101, error_name: "worker_threw_exception", error_category: "cloudflare", type: "https://developers.cloudflare.com/workers/observability/errors/" });
+    expect((await problem("main", "/cf-edge/503/1102")).body).toMatchObject({ error_code: 503, sub_code: 1102, error_name: "worker_exceeded_resource_limits" });
+  });
 });
 
 describe("statuses no response can carry, and Cloudflare's HTML 530 pages", () => {

@@ -57,9 +57,14 @@ const FIVE_XX_PAGES: Readonly<Record<number, string>> = {
 /** 1xxx codes a 530 can carry that have their own page: the page for the detail is the better one. */
 const ONE_XXX_PAGES: ReadonlySet<number> = new Set([1000, 1001, 1002, 1003, 1004, 1014, 1016, 1018, 1019, 1033]);
 
-/** The problem `type`: Cloudflare's page for the code (or for a 530's 1xxx code), else a URN. */
+/** The Workers failures Cloudflare sends with a 500/503: their codes are explained on the Workers errors page. */
+const WORKER_ERRORS_PAGE = "https://developers.cloudflare.com/workers/observability/errors/";
+const WORKER_CODES: ReadonlySet<number> = new Set([1101, 1102]);
+
+/** The problem `type`: Cloudflare's page for the code (or for its 1xxx code), else a URN. */
 export function problemType(code: number, subCode?: number): string {
-  if (code === 530 && subCode !== undefined && ONE_XXX_PAGES.has(subCode)) return `${DOCS}cloudflare-1xxx-errors/error-${subCode}/`;
+  if (subCode !== undefined && ONE_XXX_PAGES.has(subCode)) return `${DOCS}cloudflare-1xxx-errors/error-${subCode}/`;
+  if (subCode !== undefined && WORKER_CODES.has(subCode)) return WORKER_ERRORS_PAGE;
   const page = FIVE_XX_PAGES[code];
   return page ? `${DOCS}cloudflare-5xx-errors/${page}/` : `urn:edge-error-pages:error:${code}`;
 }

@@ -1,6 +1,6 @@
 import type { Messages } from "../types";
 
-/** The 1xxx codes that travel with a 530, in English. */
+/** The 1xxx codes that travel with a 530 (and 1101/1102, with a 500 or 503), in English. */
 export const subCodes: Messages["subCodes"] = {
   1000: {
     title: "DNS points to a prohibited IP",
@@ -106,6 +106,26 @@ export const subCodes: Messages["subCodes"] = {
       "Make sure cloudflared is running on the origin and can reach the internet, then check the tunnel's status in the dashboard.",
       "Check the cloudflared logs for connection errors.",
       "To stay up when one connector fails, run more cloudflared replicas or put the tunnel behind a load balancer.",
+    ],
+  },
+  1101: {
+    title: "Worker threw an exception",
+    happened: "A program that runs in front of this website on Cloudflare's network stopped with an error before it could answer.",
+    visitor: "Please try again in a few minutes; if it keeps happening, the site owner has to fix it.",
+    owner: [
+      "A Cloudflare Worker in front of the server this site calls threw an uncaught exception, or answered with something that is not a Response.",
+      "Find the exception at the time of the error in that Worker's logs (wrangler tail, or Workers Logs in the dashboard).",
+      "Catch errors around its fetch() calls and return a Response on every path; ctx.passThroughOnException() sends a request to the origin when the Worker fails.",
+    ],
+  },
+  1102: {
+    title: "Worker exceeded its resource limits",
+    happened: "A program that runs in front of this website on Cloudflare's network used more computing time or memory than it may, so it was stopped.",
+    visitor: "Please try again in a few minutes.",
+    owner: [
+      "A Cloudflare Worker in front of the server this site calls ran past its CPU time or memory limit.",
+      "Look at that Worker's CPU time and memory in its metrics, and at its logs for the requests around the error.",
+      "Move heavy work off the request path (a queue, a Durable Object, the cache), or raise its CPU limit on a paid plan.",
     ],
   },
 };

@@ -108,4 +108,24 @@ export const subCodes: Messages["subCodes"] = {
       "커넥터 하나가 멈춰도 서비스가 유지되도록 cloudflared 복제본을 더 실행하거나 터널 앞에 로드 밸런서를 두세요.",
     ],
   },
+  1101: {
+    title: "Worker 예외 발생",
+    happened: "Cloudflare 네트워크에서 이 웹사이트 앞단을 실행하는 프로그램이 응답하기 전에 오류로 멈췄습니다.",
+    visitor: "몇 분 후 다시 시도하면 나아질 수 있습니다. 계속되면 사이트 운영자가 고쳐야 합니다.",
+    owner: [
+      "이 사이트가 호출하는 서버 앞의 Cloudflare Worker가 처리되지 않은 예외를 던졌거나, Response가 아닌 값을 반환했습니다.",
+      "오류 발생 시각의 예외를 해당 Worker의 로그(wrangler tail 또는 대시보드의 Workers Logs)에서 찾으세요.",
+      "fetch() 호출 주변의 오류를 잡고 모든 경로에서 Response를 반환하세요. ctx.passThroughOnException()을 쓰면 Worker가 실패할 때 요청이 원본 서버로 전달됩니다.",
+    ],
+  },
+  1102: {
+    title: "Worker 리소스 한도 초과",
+    happened: "Cloudflare 네트워크에서 이 웹사이트 앞단을 실행하는 프로그램이 허용된 것보다 많은 CPU 시간이나 메모리를 써서 중단되었습니다.",
+    visitor: "몇 분 후에 다시 시도해 주세요.",
+    owner: [
+      "이 사이트가 호출하는 서버 앞의 Cloudflare Worker가 CPU 시간 또는 메모리 한도를 넘었습니다.",
+      "해당 Worker의 지표에서 CPU 시간과 메모리를, 로그에서 오류 전후의 요청을 확인하세요.",
+      "무거운 작업은 요청 경로 밖(큐, Durable Object, 캐시)으로 옮기거나, 유료 플랜에서 CPU 한도를 올리세요.",
+    ],
+  },
 };
