@@ -117,7 +117,7 @@ export const isRecordedStatus = (n: number): boolean => Number.isInteger(n) && n
 /** A status an HTTP response cannot carry: no 3-digit code in 100–599, or an interim 1XX as a final answer. */
 export const isBrokenStatus = (status: number): boolean => status > 599 || (status < 200 && status !== 101);
 
-/** 1xxx codes that travel with a 530. Unknown ones are still shown, with generic text. */
+/** 1xxx codes that travel with a 530 (and 1101/1102 with a Cloudflare-made 500/503). Unknown ones are still shown, with generic text. */
 export type SubCode = 1000 | 1001 | 1002 | 1003 | 1004 | 1014 | 1016 | 1018 | 1019 | 1033 | 1101 | 1102;
 
 export interface SubCodeSpec {

@@ -5,6 +5,7 @@
  * back to its default and is logged. Only a value nothing can stand in for stops the Worker.
  */
 import type { ErrorPagesOptions } from "./error-pages";
+import { DEFAULT_PROBE_TIMEOUT_MS } from "./error-pages-options";
 import { ConfigError, describeProblem, readAdminPath, readLocale, Reader, type Vars } from "../core/vars";
 
 export { ConfigError } from "../core/vars";
@@ -70,7 +71,7 @@ export function loadConfig(env: Vars): Config {
   const r = new Reader(env);
   const originUrl = r.url("ORIGIN_URL");
   const timeoutMs = r.number("ORIGIN_TIMEOUT_MS", 100_000, 1, 6_000_000);
-  const probeTimeoutMs = r.number("PROBE_TIMEOUT_MS", 1500, 1, 30_000);
+  const probeTimeoutMs = r.number("PROBE_TIMEOUT_MS", DEFAULT_PROBE_TIMEOUT_MS, 1, 30_000);
   const defaultLocale = readLocale(r);
   const adminPath = readAdminPath(r);
   const adminBound = isFetcher(env.ADMIN);

@@ -5,17 +5,16 @@
  * header timeout had passed, too late for the retry or the backup origin.
  */
 import type { ProbeResult } from "../core/classify";
+import { DEFAULT_PROBE_TIMEOUT_MS } from "./error-pages-options";
 import { tcpProbe } from "./probe";
 import { ProbeCache } from "./probe-cache";
 
-/** How long our own connect may take before the origin counts as accepting none: PROBE_TIMEOUT_MS's default. */
-export const CONNECT_PROBE_MS = 1_500;
-
 /**
- * `connects` for the connect check, each look given up after `probeMs`. Results are shared per origin for a few seconds, so a hung
- * origin with many requests waiting on it gets about one look per isolate, not one per request.
+ * `connects` for the connect check, each look given up after `probeMs` (PROBE_TIMEOUT_MS). Results
+ * are shared per origin for a few seconds, so a hung origin with many requests waiting on it gets
+ * about one look per isolate, not one per request.
  */
-export function originConnects(probeMs = CONNECT_PROBE_MS, cache = new ProbeCache({ ttlMs: 5_000 })): (origin: URL) => Promise<boolean> {
+export function originConnects(probeMs = DEFAULT_PROBE_TIMEOUT_MS, cache = new ProbeCache({ ttlMs: 5_000 })): (origin: URL) => Promise<boolean> {
   const look = async (origin: URL): Promise<ProbeResult> => {
     const started = Date.now();
     const tcp = await tcpProbe(origin, probeMs);

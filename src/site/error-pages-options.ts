@@ -9,6 +9,9 @@ import { DEFAULT_INCIDENTS, type IncidentOptions } from "./record/recorder";
 import type { KnownOutageOptions } from "./outage";
 import type { StaleOptions } from "./stale/policy";
 
+/** {@link ErrorPagesOptions.probeTimeoutMs}'s default, and the connect check's (PROBE_TIMEOUT_MS). */
+export const DEFAULT_PROBE_TIMEOUT_MS = 1500;
+
 export interface ErrorPagesOptions {
   /** Language when Accept-Language names none we have. Default "en". */
   readonly defaultLocale?: Locale;
@@ -65,4 +68,3 @@ export function resolveIncidents(o: ErrorPagesOptions["incidents"]): IncidentOpt
   check(merged.ttlDays > 0, `incidents.ttlDays must be > 0`);
   return merged;
 }
-

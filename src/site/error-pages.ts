@@ -8,7 +8,7 @@ import { templates as bundledTemplates } from "../../templates/index";
 import { classify, type Failure } from "../core/classify";
 import { CODES, isBrokenStatus } from "../core/codes";
 import { isLocale, LOCALES, pickLocale } from "../core/i18n";
-import { check, type ErrorPagesOptions, resolveIncidents } from "./error-pages-options";
+import { check, DEFAULT_PROBE_TIMEOUT_MS, type ErrorPagesOptions, resolveIncidents } from "./error-pages-options";
 import { LedgerClient, type LedgerNamespace } from "./record/ledger-client";
 import { type InspectOptions, observeError, observeFault, observePassedOn, observeResponse } from "./inspect";
 import { ProbeCache } from "./probe-cache";
@@ -48,7 +48,7 @@ export function errorPages(options: ErrorPagesOptions = {}): MiddlewareHandler {
  */
 export interface ErrorPagesParts {
   readonly middleware: MiddlewareHandler;
-  readonly healthy: (request: Request, res: Response, ctx: ExecutionContext) => Response;
+  readonly healthy: (request: Request, res: Response, ctx: Pick<ExecutionContext, "waitUntil">) => Response;
   readonly settle: (c: Context, thrown: boolean, error: unknown, started: number) => Promise<void>;
 }
 
@@ -65,7 +65,7 @@ export function createErrorPages(options: ErrorPagesOptions = {}): ErrorPagesPar
   check(isLocale(defaultLocale), `defaultLocale must be one of ${LOCALES.join(", ")}, got "${String(defaultLocale)}"`);
   const inspect: InspectOptions = {
     probe: options.probe ?? true,
-    probeTimeoutMs: options.probeTimeoutMs ?? 1500,
+    probeTimeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     prefixBytes: options.prefixBytes ?? 8192,
     probes: new ProbeCache(),
   };
@@ -142,6 +142,8 @@ export function createErrorPages(options: ErrorPagesOptions = {}): ErrorPagesPar
     executionContext(c)?.waitUntil(work);
   };
 
+  const healthy: ErrorPagesParts["healthy"] = (request, res, ctx) => (copies ? copies.keep(request, res, ctx, Date.now()) : res);
+
   /** What the middleware does after `next()`, given how the handler ended and when it started. */
   const settle = async (c: Context, thrown: boolean, error: unknown, started: number): Promise<void> => {
     const failed = thrown || error !== undefined;
@@ -151,7 +153,7 @@ export function createErrorPages(options: ErrorPagesOptions = {}): ErrorPagesPar
     }
     const res = c.res;
     if (!thrown && passes(res)) {
-      if (copies && !failed) keepCopy(c, copies, res);
+      if (copies && !failed) keepCopy(c, res, healthy);
       return;
     }
     const rayId = rayIdFor(c.req.raw.headers);
@@ -209,15 +211,14 @@ export function createErrorPages(options: ErrorPagesOptions = {}): ErrorPagesPar
     return settle(c, false, c.error, started);
   };
 
-  const healthy = (request: Request, res: Response, ctx: ExecutionContext): Response => (copies ? copies.keep(request, res, ctx, Date.now()) : res);
   return { middleware, settle, healthy };
 }
 
 /** A healthy answer, with a last good copy taken alongside when the page may be kept. */
-function keepCopy(c: Context, copies: LastGoodCopies, res: Response): void {
+function keepCopy(c: Context, res: Response, healthy: ErrorPagesParts["healthy"]): void {
   const ctx = executionContext(c);
   if (!ctx) return;
-  const kept = copies.keep(c.req.raw, res, ctx, Date.now());
+  const kept = healthy(c.req.raw, res, ctx);
   if (kept === res) return;
   c.res = undefined;
   c.res = kept;

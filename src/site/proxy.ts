@@ -51,7 +51,11 @@ const NO_CONNECTION: unique symbol = Symbol("no connection");
 const NOT_SETTLED: unique symbol = Symbol("not settled");
 const notSettled = Promise.resolve(NOT_SETTLED);
 
-/** Waits out `deadline`, keeping the isolate's timer when handed it. */
+/**
+ * Waits out `deadline`, keeping the isolate's timer when handed it. For the connect check's rare
+ * second wait only: fetchOrigin's first wait is the same loop written inline, since an async call
+ * more would cost every request a promise.
+ */
 async function headersBy<T>(work: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
   let answer = await deadlines.wait(work, deadline);
   while (answer === HAND_OVER) answer = await deadlines.wait(work, deadline, true);
